@@ -1,0 +1,75 @@
+"""Mentions: one post, comment or reply that speaks of a tenant's brand."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from listening.scoping import TenantOwned
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class Intent(models.TextChoices):
+    COMPLAINT = "complaint"
+    QUESTION = "question"
+    PRAISE = "praise"
+    OTHER = "other"
+
+
+class Mention(TenantOwned):
+    source = models.ForeignKey("listening.Source", on_delete=models.CASCADE, related_name="mentions")
+    brand = models.ForeignKey(
+        "listening.Brand", null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
+    )
+    external_id = models.CharField(max_length=200)
+    platform = models.CharField(max_length=40, blank=True)
+    author_handle = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField()
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    # Threading as the source gives it.
+    parent_external_id = models.CharField(max_length=200, blank=True)
+    thread_external_id = models.CharField(max_length=200, blank=True)
+    is_brand_reply = models.BooleanField(default=False)
+
+    # What the classifier understood.
+    lang = models.CharField(max_length=8, blank=True)
+    sentiment_score = models.FloatField(default=0.0)
+    sentiment = models.CharField(max_length=8, choices=Sentiment.choices, default=Sentiment.NEUTRAL)
+    intent = models.CharField(max_length=12, choices=Intent.choices, default=Intent.OTHER)
+    is_complaint = models.BooleanField(default=False)
+    complaint_confidence = models.FloatField(default=0.0)
+    is_spam = models.BooleanField(default=False)
+
+    # For complaints: when the brand first replied (null while unanswered).
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "source", "external_id"], name="mention_unique_per_source"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "-published_at"], name="mention_tenant_time_idx"),
+            models.Index(
+                fields=["tenant", "brand", "-published_at"], name="mention_tenant_brand_time_idx"
+            ),
+            models.Index(
+                fields=["tenant", "parent_external_id"], name="mention_tenant_parent_idx"
+            ),
+            models.Index(
+                fields=["tenant", "published_at"],
+                name="mention_unanswered_idx",
+                condition=models.Q(is_complaint=True, is_spam=False, answered_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id}: {self.text[:60]}"

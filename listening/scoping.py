@@ -1,0 +1,97 @@
+"""The tenant scope: which tenant the code running now may touch.
+
+Tenant-owned models get two managers. ``objects`` is scoped: it filters by the tenant set with
+:func:`tenant_scope` and raises :class:`TenantScopeMissing` when none is set, so a query that
+forgot its tenant fails loudly instead of reading everybody's rows. ``all_tenants`` is the
+deliberate, greppable bypass for cross-tenant work (the claim loop, factories, the admin).
+
+The scope is set per request (by the dashboard decorator and the API mixin) and per Celery task,
+and always reset in ``finally``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from listening.models.tenancy import Tenant
+
+_current_tenant: contextvars.ContextVar[Tenant | None] = contextvars.ContextVar(
+    "dengar_current_tenant", default=None
+)
+
+
+class TenantScopeMissing(RuntimeError):
+    """Tenant-owned data was queried outside any tenant scope."""
+
+
+def current_tenant() -> Tenant:
+    tenant = _current_tenant.get()
+    if tenant is None:
+        raise TenantScopeMissing(
+            "No tenant scope is set. Wrap the code in tenant_scope(tenant), or use the "
+            "model's all_tenants manager if crossing tenants is intended."
+        )
+    return tenant
+
+
+def current_tenant_or_none() -> Tenant | None:
+    return _current_tenant.get()
+
+
+@contextmanager
+def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
+    if tenant is None or tenant.pk is None:
+        raise ValueError("tenant_scope needs a saved tenant")
+    token = _current_tenant.set(tenant)
+    try:
+        yield tenant
+    finally:
+        _current_tenant.reset(token)
+
+
+def enter_tenant_scope(tenant: Tenant) -> contextvars.Token[Tenant | None]:
+    """For frameworks whose hooks cannot wrap a ``with`` block; pair with exit_tenant_scope."""
+    return _current_tenant.set(tenant)
+
+
+def exit_tenant_scope(token: contextvars.Token[Tenant | None]) -> None:
+    _current_tenant.reset(token)
+
+
+class TenantScopedQuerySet(models.QuerySet):
+    pass
+
+
+class TenantScopedManager(models.Manager):
+    """``Model.objects``: only the current tenant's rows, and an error without a tenant."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(tenant=current_tenant())
+
+    def create(self, **kwargs: Any) -> Any:
+        tenant = current_tenant()
+        given = kwargs.get("tenant")
+        if given is not None and given.pk != tenant.pk:
+            raise TenantScopeMissing("Refusing to create a row for another tenant than the scope's")
+        kwargs["tenant"] = tenant
+        return super().create(**kwargs)
+
+
+class TenantOwned(models.Model):
+    """Base for every tenant-owned model: a non-null tenant and the two managers."""
+
+    tenant = models.ForeignKey("listening.Tenant", on_delete=models.CASCADE, related_name="+")
+
+    all_tenants = models.Manager()
+    objects = TenantScopedManager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "all_tenants"
+        base_manager_name = "all_tenants"

@@ -1,0 +1,103 @@
+"""The first two flags, per tenant: unanswered complaints, and conversation volume falling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from listening.models import Mention, Source, Tenant, VolumeHourly
+
+# Below this weekly mean the baseline is too thin for a percentage to mean anything.
+MIN_WEEKLY_BASELINE = 20
+SURGE_RATIO = 2.0
+
+
+def unanswered_complaints(*, tenant: Tenant, now: datetime | None = None) -> QuerySet[Mention]:
+    """Complaints with no brand reply, older than the tenant's response target, oldest first."""
+    now = now or timezone.now()
+    overdue_before = now - timedelta(minutes=tenant.response_target_minutes)
+    return (
+        Mention.all_tenants.filter(
+            tenant=tenant,
+            is_complaint=True,
+            is_spam=False,
+            is_brand_reply=False,
+            answered_at__isnull=True,
+            published_at__lte=overdue_before,
+        )
+        .select_related("brand", "source")
+        .order_by("published_at")
+    )
+
+
+@dataclass(frozen=True)
+class VolumeChange:
+    last_7_days: int
+    weekly_baseline: float  # the mean week of the 4 weeks before
+    change: float | None  # -0.5 = half the usual volume; None without a baseline
+    declining: bool
+    surging: bool
+    explanation: str
+    unhealthy_sources: list[str] = field(default_factory=list)
+
+
+def volume_change(*, tenant: Tenant, now: datetime | None = None) -> VolumeChange:
+    now = now or timezone.now()
+    recent_start = now - timedelta(days=7)
+    baseline_start = recent_start - timedelta(days=28)
+    rows = VolumeHourly.all_tenants.filter(tenant=tenant, bucket__gte=baseline_start, bucket__lt=now)
+    recent = rows.filter(bucket__gte=recent_start).aggregate(n=Sum("mentions"))["n"] or 0
+    before = rows.filter(bucket__lt=recent_start).aggregate(n=Sum("mentions"))["n"] or 0
+    baseline = before / 4
+    unhealthy = [
+        s.name for s in Source.all_tenants.filter(tenant=tenant) if s.health in ("failing", "paused")
+    ]
+    if baseline < MIN_WEEKLY_BASELINE:
+        return VolumeChange(
+            recent, baseline, None, False, False,
+            f"{recent} mentions in the last 7 days; not enough history yet to compare "
+            f"(a weekly mean of {baseline:.0f} over the 4 weeks before).",
+            unhealthy,
+        )
+    change = recent / baseline - 1
+    declining = change <= -tenant.volume_drop_threshold
+    surging = recent / baseline >= SURGE_RATIO
+    explanation = (
+        f"{recent} mentions in the last 7 days against a weekly mean of {baseline:.0f} "
+        f"in the 4 weeks before ({change:+.0%})."
+    )
+    if declining and unhealthy:
+        explanation += (
+            f" Source(s) {', '.join(unhealthy)} are failing or paused: the fall may be the "
+            "collector, not the conversation."
+        )
+        declining = False
+    return VolumeChange(recent, baseline, change, declining, surging, explanation, unhealthy)
+
+
+@dataclass(frozen=True)
+class TenantFlags:
+    tenant: Tenant
+    unanswered_count: int
+    oldest_unanswered_at: datetime | None
+    volume: VolumeChange
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.unanswered_count or self.volume.declining or self.volume.surging
+                    or self.volume.unhealthy_sources)
+
+
+def tenant_flags(*, tenant: Tenant, now: datetime | None = None) -> TenantFlags:
+    now = now or timezone.now()
+    overdue = unanswered_complaints(tenant=tenant, now=now)
+    oldest = overdue.values_list("published_at", flat=True).first()
+    return TenantFlags(
+        tenant=tenant,
+        unanswered_count=overdue.count(),
+        oldest_unanswered_at=oldest,
+        volume=volume_change(tenant=tenant, now=now),
+    )

@@ -1,0 +1,50 @@
+"""Who may see which tenant, and with what role. Membership is always checked in the query."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from listening.models import AgencyMembership, Membership, Tenant
+from listening.models.tenancy import ROLE_RANK, Role
+
+
+def tenants_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Tenant]:
+    if not user.is_authenticated:
+        return Tenant.objects.none()
+    return (
+        Tenant.objects.filter(
+            Q(memberships__user=user) | Q(agency__memberships__user=user)
+        )
+        .select_related("agency")
+        .distinct()
+        .order_by("name")
+    )
+
+
+def tenant_for_member(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Tenant | None:
+    """The tenant with this slug if ``user`` may see it; None for "no such tenant" and "not yours"
+    alike, so callers answer both with the same 404."""
+    return tenants_visible_to(user=user).filter(slug=slug).first()
+
+
+def role_for(*, user: AbstractBaseUser | AnonymousUser, tenant: Tenant) -> Role | None:
+    """The highest role the user holds on the tenant, directly or through its agency."""
+    if not user.is_authenticated:
+        return None
+    roles = list(
+        Membership.objects.filter(user=user, tenant=tenant).values_list("role", flat=True)
+    )
+    if tenant.agency_id is not None:
+        roles += list(
+            AgencyMembership.objects.filter(user=user, agency_id=tenant.agency_id).values_list(
+                "role", flat=True
+            )
+        )
+    if not roles:
+        return None
+    return max((Role(r) for r in roles), key=ROLE_RANK.__getitem__)
+
+
+def role_at_least(role: Role | str | None, minimum: Role) -> bool:
+    return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[minimum]

@@ -1,0 +1,314 @@
+"""Writing mentions: validate, understand, upsert, move the cursor, refresh rollups; atomically."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from listening.analysis.base import get_classifier
+from listening.models import Brand, BrandAccount, Mention, Source
+from listening.models.brands import normalise_handle
+from listening.services.rollups import volume_refresh
+from workers.adapters.base import RawMention
+
+logger = logging.getLogger("dengar.ingest")
+
+# A timestamp further ahead than this is a broken clock or a broken parser, not a mention.
+FUTURE_TOLERANCE = timedelta(hours=1)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class StaleCursor(Exception):
+    """The source's cursor moved since this poll read it: another poll already stored the batch."""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanMention:
+    external_id: str
+    text: str
+    published_at: datetime
+    author_handle: str
+    url: str
+    platform: str
+    parent_external_id: str
+    thread_external_id: str
+
+
+@dataclass
+class IngestReport:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+class Rejected(ValueError):
+    pass
+
+
+def _text_field(value: Any, name: str, *, limit: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Rejected(f"{name} is not valid UTF-8") from None
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise Rejected(f"{name} has type {type(value).__name__}, expected text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Rejected(f"{name} has broken encoding (unpaired surrogates)") from None
+    value = _CONTROL.sub("", value).strip()
+    if required and not value:
+        raise Rejected(f"{name} is missing")
+    if len(value) > limit:
+        raise Rejected(f"{name} is too long ({len(value)} characters, at most {limit})")
+    return value
+
+
+def _published_at(value: Any, now: datetime) -> datetime:
+    if isinstance(value, str):
+        parsed = None
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise Rejected(f"published_at {value[:40]!r} is not an ISO 8601 date-time")
+        value = parsed
+    if not isinstance(value, datetime):
+        raise Rejected("published_at is missing" if value in (None, "") else "published_at is not a date-time")
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    if value > now + FUTURE_TOLERANCE:
+        raise Rejected("published_at is in the future")
+    return value
+
+
+def mention_validate(raw: RawMention, *, now: datetime) -> CleanMention:
+    """Return the item's clean form, or raise Rejected with the reason."""
+    max_chars = settings.DENGAR["MAX_TEXT_CHARS"]
+    if not isinstance(raw, RawMention):
+        raise Rejected(f"item has type {type(raw).__name__}, expected RawMention")
+    url = _text_field(raw.url, "url", limit=10_000)
+    return CleanMention(
+        external_id=_text_field(raw.external_id, "external_id", limit=200, required=True),
+        text=_text_field(raw.text, "text", limit=max_chars, required=True),
+        published_at=_published_at(raw.published_at, now),
+        author_handle=_text_field(raw.author_handle, "author_handle", limit=200),
+        # A link too long to store is dropped, not the mention.
+        url=url if len(url) <= 500 and url.startswith(("http://", "https://")) else "",
+        platform=_text_field(raw.platform, "platform", limit=40).lower(),
+        parent_external_id=_text_field(raw.parent_external_id, "parent_external_id", limit=200),
+        thread_external_id=_text_field(raw.thread_external_id, "thread_external_id", limit=200),
+    )
+
+
+class BrandMatcher:
+    """Which of a tenant's brands a text is about: a name, alias or keyword, and no exclusion."""
+
+    def __init__(self, brands: Iterable[Brand]) -> None:
+        self._rules: list[tuple[Brand, re.Pattern[str], re.Pattern[str] | None]] = []
+        for brand in brands:
+            terms = [re.escape(t.lower()) for t in brand.terms() if t.strip()]
+            if not terms:
+                continue
+            include = re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)")
+            excl = [re.escape(t.lower()) for t in brand.exclusions if t.strip()]
+            exclude = re.compile(r"(?<!\w)(?:" + "|".join(excl) + r")(?!\w)") if excl else None
+            self._rules.append((brand, include, exclude))
+
+    def match(self, text: str) -> Brand | None:
+        lowered = text.lower()
+        for brand, include, exclude in self._rules:
+            if include.search(lowered) and not (exclude and exclude.search(lowered)):
+                return brand
+        return None
+
+
+def _validated(source: Source, batch: Sequence[RawMention], report: IngestReport, now: datetime) -> list[CleanMention]:
+    clean: dict[str, CleanMention] = {}
+    for index, raw in enumerate(batch):
+        try:
+            item = mention_validate(raw, now=now)
+        except Rejected as exc:
+            reason = str(exc)
+            report.rejected += 1
+            report.reasons[reason] += 1
+            logger.warning(
+                "source %s (%s): dropped item %d of %d: %s",
+                source.pk, source.kind, index, len(batch), reason,
+            )
+            continue
+        if item.external_id in clean:
+            report.duplicates += 1
+            continue
+        clean[item.external_id] = item
+    return list(clean.values())
+
+
+def mentions_ingest(
+    *,
+    source: Source,
+    batch: Sequence[RawMention],
+    expected_cursor: Any,
+    next_cursor: Any,
+    has_more: bool = False,
+) -> IngestReport:
+    """Store one fetched batch and move the source's cursor, in one transaction.
+
+    Idempotent: a batch stored twice (a redelivered task, a retried poll) adds nothing the second
+    time. Raises StaleCursor, writing nothing, if the cursor is no longer ``expected_cursor``.
+    """
+    now = timezone.now()
+    report = IngestReport(received=len(batch))
+    items = _validated(source, batch, report, now)
+    tenant = source.tenant
+    classifier = get_classifier()
+    analyses = classifier.classify_many([i.text for i in items])
+
+    with transaction.atomic():
+        locked = Source.all_tenants.select_for_update().get(pk=source.pk)
+        if locked.cursor != expected_cursor:
+            raise StaleCursor(f"source {source.pk}: cursor moved from {expected_cursor!r}")
+
+        brands = list(Brand.all_tenants.filter(tenant=tenant))
+        matcher = BrandMatcher(brands)
+        handles = {
+            (platform, handle)
+            for platform, handle in BrandAccount.all_tenants.filter(tenant=tenant).values_list(
+                "platform", "handle"
+            )
+        }
+        existing = _existing_ids(source, [i.external_id for i in items])
+        rows: list[Mention] = []
+        for item, analysis in zip(items, analyses, strict=True):
+            if item.external_id in existing:
+                report.duplicates += 1
+                continue
+            platform = item.platform or locked.config.get("platform", "") or ""
+            is_brand_reply = (platform, normalise_handle(item.author_handle)) in handles
+            brand = matcher.match(item.text) or locked.brand
+            rows.append(
+                Mention(
+                    tenant=tenant,
+                    source=locked,
+                    brand=brand,
+                    external_id=item.external_id,
+                    platform=platform,
+                    author_handle=item.author_handle,
+                    text=item.text,
+                    url=item.url,
+                    published_at=item.published_at,
+                    parent_external_id=item.parent_external_id,
+                    thread_external_id=item.thread_external_id or item.parent_external_id,
+                    is_brand_reply=is_brand_reply,
+                    lang=analysis.lang,
+                    sentiment_score=analysis.sentiment_score,
+                    sentiment=analysis.sentiment,
+                    intent="other" if is_brand_reply else analysis.intent,
+                    is_complaint=analysis.is_complaint and not is_brand_reply,
+                    complaint_confidence=analysis.complaint_confidence,
+                    is_spam=analysis.is_spam and not is_brand_reply,
+                )
+            )
+        # ignore_conflicts: a row another transaction stored meanwhile is a duplicate, not an error.
+        Mention.all_tenants.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        report.stored = len(rows)
+
+        _link_replies(tenant_id=tenant.pk, rows=rows)
+        volume_refresh(
+            tenant_id=tenant.pk,
+            source_id=locked.pk,
+            timestamps=[r.published_at for r in rows],
+        )
+
+        locked.cursor = next_cursor
+        locked.last_polled_at = now
+        locked.last_success_at = now
+        locked.consecutive_failures = 0
+        locked.last_error = ""
+        locked.mentions_ingested += report.stored
+        if report.rejected:
+            locked.items_rejected += report.rejected
+            locked.last_rejection = "; ".join(
+                f"{reason} ({count}x)" for reason, count in report.reasons.most_common(5)
+            )
+        if has_more:
+            locked.next_poll_at = now
+        else:
+            locked.next_poll_at = now + timedelta(seconds=locked.poll_interval_seconds)
+            locked.claimed_until = None
+        locked.save(
+            update_fields=[
+                "cursor", "last_polled_at", "last_success_at", "consecutive_failures",
+                "last_error", "mentions_ingested", "items_rejected", "last_rejection",
+                "next_poll_at", "claimed_until",
+            ]
+        )
+    source.refresh_from_db()
+    if report.rejected:
+        logger.warning(
+            "source %s: %d of %d items rejected: %s",
+            source.pk, report.rejected, report.received, dict(report.reasons),
+        )
+    return report
+
+
+def _existing_ids(source: Source, external_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(external_ids), 1000):
+        chunk = external_ids[start : start + 1000]
+        found.update(
+            Mention.all_tenants.filter(
+                tenant_id=source.tenant_id, source_id=source.pk, external_id__in=chunk
+            ).values_list("external_id", flat=True)
+        )
+    return found
+
+
+def _link_replies(*, tenant_id: int, rows: Sequence[Mention]) -> None:
+    """Mark complaints answered by brand replies, whichever of the two arrived first."""
+    replies = [r for r in rows if r.is_brand_reply and r.parent_external_id]
+    new_complaints = [r.external_id for r in rows if r.is_complaint]
+    first_reply: dict[str, datetime] = {}
+    for reply in replies:
+        seen = first_reply.get(reply.parent_external_id)
+        if seen is None or reply.published_at < seen:
+            first_reply[reply.parent_external_id] = reply.published_at
+    # Replies stored earlier to complaints that arrive only now.
+    for start in range(0, len(new_complaints), 1000):
+        for parent, published_at in Mention.all_tenants.filter(
+            tenant_id=tenant_id,
+            is_brand_reply=True,
+            parent_external_id__in=new_complaints[start : start + 1000],
+        ).values_list("parent_external_id", "published_at"):
+            seen = first_reply.get(parent)
+            if seen is None or published_at < seen:
+                first_reply[parent] = published_at
+    by_time: dict[datetime, list[str]] = {}
+    for parent, at in first_reply.items():
+        by_time.setdefault(at, []).append(parent)
+    for at, parents in by_time.items():
+        for start in range(0, len(parents), 1000):
+            chunk = parents[start : start + 1000]
+            base = Mention.all_tenants.filter(
+                tenant_id=tenant_id, external_id__in=chunk, is_complaint=True
+            )
+            base.filter(answered_at__isnull=True).update(answered_at=at)
+            base.filter(answered_at__gt=at).update(answered_at=at)

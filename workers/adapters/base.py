@@ -1,0 +1,131 @@
+"""The contract every source adapter keeps.
+
+An adapter is a pure class: it is given its validated config, and ``fetch(cursor=...)`` returns
+the raw mentions after that cursor and the cursor to store once they are saved. It never touches
+the ORM or Django settings, so it can be tested, and shipped by a third party, on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class RawMention:
+    """One item as the source gave it. Fields are not trusted: the pipeline validates them."""
+
+    external_id: Any
+    text: Any
+    published_at: Any  # a datetime, or an ISO 8601 string
+    author_handle: Any = ""
+    url: Any = ""
+    platform: Any = ""
+    parent_external_id: Any = ""
+    thread_external_id: Any = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    mentions: Sequence[RawMention]
+    next_cursor: Any
+    # True when the source holds more right now than one fetch returns: poll again at once.
+    has_more: bool = False
+
+
+class AdapterError(Exception):
+    """Base for what an adapter may raise."""
+
+
+class PermanentAdapterError(AdapterError):
+    """Retrying will not help (bad credentials, a feed that no longer exists)."""
+
+
+class TransientAdapterError(AdapterError):
+    """Try again later; ``retry_after`` is the source's own hint in seconds, if it gave one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ConfigError(ValueError):
+    """An invalid config: ``errors`` maps each field to its messages."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = {k: list(v) for k, v in errors.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigField:
+    """One config key: its type, whether it is required, its default and allowed values."""
+
+    type: type
+    required: bool = False
+    default: Any = None
+    choices: Sequence[Any] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    help: str = ""
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class ConfigSchema:
+    fields: Mapping[str, ConfigField] = field(default_factory=dict)
+
+    def validate(self, config: Any) -> dict[str, Any]:
+        """Return the config with defaults filled in, or raise ConfigError naming each field."""
+        if not isinstance(config, Mapping):
+            raise ConfigError({"config": ["Must be a JSON object."]})
+        errors: dict[str, list[str]] = {}
+        clean: dict[str, Any] = {}
+        for key in config:
+            if key not in self.fields:
+                errors.setdefault(key, []).append("Unknown setting for this source kind.")
+        for name, spec in self.fields.items():
+            if name not in config or config[name] is None:
+                if spec.required:
+                    errors.setdefault(name, []).append("This field is required.")
+                elif spec.default is not None:
+                    clean[name] = spec.default
+                continue
+            value = config[name]
+            ok_type = isinstance(value, spec.type) and not (
+                spec.type in (int, float) and isinstance(value, bool)
+            )
+            if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+                ok_type, value = True, float(value)
+            if not ok_type:
+                errors.setdefault(name, []).append(f"Must be of type {spec.type.__name__}.")
+                continue
+            if spec.choices is not None and value not in spec.choices:
+                allowed = ", ".join(map(str, spec.choices))
+                errors.setdefault(name, []).append(f"Must be one of: {allowed}.")
+            if spec.min_value is not None and value < spec.min_value:
+                errors.setdefault(name, []).append(f"Must be at least {spec.min_value}.")
+            if spec.max_value is not None and value > spec.max_value:
+                errors.setdefault(name, []).append(f"Must be at most {spec.max_value}.")
+            if isinstance(value, str) and spec.required and not value.strip():
+                errors.setdefault(name, []).append("This field may not be blank.")
+            clean[name] = value
+        if errors:
+            raise ConfigError(errors)
+        return clean
+
+
+class SourceAdapter:
+    """Subclass, set ``kind`` and ``config_schema``, implement ``fetch``."""
+
+    kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    platform: ClassVar[str] = ""
+    config_schema: ClassVar[ConfigSchema] = ConfigSchema()
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = self.config_schema.validate(config)
+
+    def fetch(self, *, cursor: Any) -> FetchResult:
+        raise NotImplementedError

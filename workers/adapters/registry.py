@@ -1,0 +1,82 @@
+"""Which adapter serves which ``Source.kind``.
+
+Built-in kinds are listed here by dotted path and imported on first use; installed packages add
+kinds through the ``dengar.adapters`` entry-point group, e.g. in their pyproject::
+
+    [project.entry-points."dengar.adapters"]
+    myfeed = "mypackage.adapter:MyFeedAdapter"
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Any
+
+from workers.adapters.base import ConfigError, SourceAdapter
+
+logger = logging.getLogger("dengar.adapters")
+
+ENTRY_POINT_GROUP = "dengar.adapters"
+
+BUILTIN_ADAPTERS: dict[str, str] = {
+    "mock": "workers.adapters.mock.adapter.MockAdapter",
+}
+
+
+class UnknownAdapter(LookupError):
+    pass
+
+
+def _import(path: str) -> type[SourceAdapter]:
+    module, _, name = path.rpartition(".")
+    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+
+
+@cache
+def _installed() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in BUILTIN_ADAPTERS:
+            logger.warning("ignoring entry point %s: kind %r is built in", ep.value, ep.name)
+            continue
+        found[ep.name] = ep
+    return found
+
+
+def refresh() -> None:
+    """Forget what was discovered, so packages installed since are seen."""
+    _installed.cache_clear()
+    adapter_class.cache_clear()
+
+
+def kinds() -> list[str]:
+    return sorted({*BUILTIN_ADAPTERS, *_installed()})
+
+
+@cache
+def adapter_class(kind: str) -> type[SourceAdapter]:
+    if kind in BUILTIN_ADAPTERS:
+        return _import(BUILTIN_ADAPTERS[kind])
+    ep = _installed().get(kind)
+    if ep is None:
+        raise UnknownAdapter(kind)
+    cls = ep.load()
+    if not (isinstance(cls, type) and issubclass(cls, SourceAdapter)):
+        raise UnknownAdapter(f"{kind}: {ep.value} is not a SourceAdapter")
+    return cls  # type: ignore[no-any-return]
+
+
+def build(kind: str, config: Any) -> SourceAdapter:
+    return adapter_class(kind)(config)
+
+
+def validate_config(kind: str, config: Any) -> dict[str, Any]:
+    """The config with defaults, or ConfigError with field-level messages."""
+    try:
+        cls = adapter_class(kind)
+    except UnknownAdapter:
+        raise ConfigError({"kind": [f"Unknown source kind. Known kinds: {', '.join(kinds())}."]}) from None
+    return cls.config_schema.validate(config)

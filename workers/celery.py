@@ -1,0 +1,30 @@
+"""The Celery app. Workers and beat start with ``celery -A workers ...``."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "listening.settings")
+
+app = Celery("dengar")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@app.on_after_configure.connect
+def _prepare_embedded_broker(sender: Celery, **_: object) -> None:
+    folders = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if folders.get(key):
+            os.makedirs(folders[key], exist_ok=True)
+
+
+def _configure() -> None:
+    from workers.schedule import BEAT_SCHEDULE
+
+    app.conf.beat_schedule = BEAT_SCHEDULE
+    app.autodiscover_tasks(["workers.tasks"], related_name="polling")
+
+
+_configure()

@@ -1,0 +1,16 @@
+"""The one beat schedule."""
+
+from __future__ import annotations
+
+import os
+
+POLL_TICK_SECONDS = float(os.environ.get("DENGAR_POLL_TICK_SECONDS", "10"))
+
+BEAT_SCHEDULE = {
+    "poll-due-sources": {
+        "task": "workers.tasks.polling.sources_poll_due",
+        "schedule": POLL_TICK_SECONDS,
+        # A tick that waited longer than its own period is superseded by the next one.
+        "options": {"expires": POLL_TICK_SECONDS},
+    },
+}
