@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+def humanise(delta: timedelta) -> str:
+    """A duration as a person says it: "45 min", "3 h 20 min", "2 d 4 h"."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "< 1 min"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+@register.filter
+def age(value: datetime | None, now: datetime | None = None) -> str:
+    """How long ago ``value`` was, humanised; "" for None."""
+    if value is None:
+        return ""
+    return humanise((now or timezone.now()) - value)
+
+
+@register.filter
+def minutes(value: int | None) -> str:
+    return "" if value is None else humanise(timedelta(minutes=value))
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """A signed change: +12 %, −40 %; an em dash without a baseline."""
+    if value is None:
+        return "—"
+    pct = round(value * 100)
+    return f"+{pct} %" if pct > 0 else (f"−{-pct} %" if pct < 0 else "0 %")
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: object) -> str:
+    """The current query string with some parameters changed (None or "" removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
