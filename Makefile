@@ -27,8 +27,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+## Benchmarks print figures; they run on this machine's PostgreSQL and Redis.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dengar_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench: $(STAMP)
-	$(BIN)/python manage.py bench
+	@createdb -h 127.0.0.1 -U postgres dengar_bench 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python manage.py bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

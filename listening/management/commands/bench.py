@@ -1,0 +1,149 @@
+"""End-to-end ingestion benchmark: mock adapter -> Celery worker -> PostgreSQL, against raw COPY.
+
+Run with ``make bench``. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from listening.models import Brand, BrandAccount, Mention, Source, Tenant, VolumeDaily, VolumeHourly
+from workers.adapters import registry
+
+COLUMNS = [
+    "tenant_id", "source_id", "brand_id", "external_id", "platform", "author_handle", "text",
+    "url", "published_at", "ingested_at", "parent_external_id", "thread_external_id",
+    "is_brand_reply", "lang", "sentiment_score", "sentiment", "intent", "is_complaint",
+    "complaint_confidence", "is_spam", "answered_at",
+]
+
+
+class Command(BaseCommand):
+    help = "Measure end-to-end ingestion in mentions/s and compare with a raw COPY of the same rows."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--mentions", type=int, default=60_000, help="about how many in all")
+        parser.add_argument("--sources", type=int, default=4)
+        parser.add_argument("--concurrency", type=int, default=2)
+        parser.add_argument("--batch", type=int, default=5_000, help="items per fetch")
+
+    def handle(self, *args: Any, mentions: int, sources: int, concurrency: int, batch: int,
+               **options: Any) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL (make bench does).")
+        call_command("migrate", verbosity=0)
+        self._reset()
+        tenant = Tenant.objects.create(name="Bench", slug="bench")
+        brand = Brand.all_tenants.create(tenant=tenant, name="Acme", keywords=["acme"])
+        BrandAccount.all_tenants.create(tenant=tenant, brand=brand, platform="mock", handle="acme_care")
+        backfill_days = 2.0
+        rate = mentions / sources / (backfill_days * 24)
+        created = []
+        for i in range(sources):
+            config = registry.validate_config("mock", {
+                "seed": 100 + i, "scenario": "steady", "brand": "Acme", "brand_handle": "acme_care",
+                "rate_per_hour": rate, "backfill_days": backfill_days, "max_items": batch,
+                "anchor": timezone.now().isoformat(),
+            })
+            created.append(Source.all_tenants.create(
+                tenant=tenant, brand=brand, name=f"bench-{i}", kind="mock", config=config,
+                next_poll_at=timezone.now() + timedelta(days=1),
+            ))
+        expected = sum(self._expected(s) for s in created)
+        self.stdout.write(f"Generating about {expected:,} valid mentions from {sources} mock sources, "
+                          f"{batch:,} per fetch; worker concurrency {concurrency}.")
+
+        worker = self._start_worker(concurrency)
+        try:
+            from workers.tasks.polling import source_poll
+
+            started = time.perf_counter()
+            for source in created:
+                source_poll.delay(source.pk)
+            stored = 0
+            while time.perf_counter() - started < 900:
+                stored = Mention.all_tenants.filter(tenant=tenant).count()
+                done = all(
+                    s.last_success_at and s.next_poll_at > timezone.now()
+                    for s in Source.all_tenants.filter(tenant=tenant)
+                ) and stored >= expected
+                if done:
+                    break
+                if worker.poll() is not None:
+                    raise CommandError("the worker exited")
+                time.sleep(0.05)
+            elapsed = time.perf_counter() - started
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+        e2e_rate = stored / elapsed
+        copy_rate, copied = self._copy_baseline(tenant)
+        self.stdout.write("")
+        self.stdout.write(f"end to end (adapter -> classifier -> worker -> PostgreSQL, rollups): "
+                          f"{stored:,} mentions in {elapsed:.2f} s = {e2e_rate:,.0f} mentions/s")
+        self.stdout.write(f"raw COPY of the same {copied:,} rows into the same table: "
+                          f"{copy_rate:,.0f} rows/s")
+        self.stdout.write(f"ratio end to end / COPY: {e2e_rate / copy_rate:.3f}")
+        self.stdout.write(f"target: 5,000 mentions/s end to end -> "
+                          f"{'met' if e2e_rate >= 5000 else 'NOT met'} on {os.cpu_count()} cores")
+
+    def _reset(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE listening_mention, listening_volumehourly, listening_volumedaily")
+        for model in (VolumeHourly, VolumeDaily, Source, Brand):
+            model.all_tenants.filter(tenant__slug="bench").delete()
+        Tenant.objects.filter(slug="bench").delete()
+
+    def _expected(self, source: Source) -> int:
+        adapter = registry.build(source.kind, source.config)
+        cursor, total = None, 0
+        while True:
+            result = adapter.fetch(cursor=cursor)
+            total += len(result.mentions)
+            cursor = result.next_cursor
+            if not result.has_more:
+                return total
+
+    def _start_worker(self, concurrency: int) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "DENGAR_LOG_LEVEL": "WARNING"}
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "workers", "worker", "--loglevel", "WARNING",
+             "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+             "--without-heartbeat", "--hostname", f"bench-{os.getpid()}@%h"],
+            cwd=settings.BASE_DIR, env=env,
+        )
+        from workers import celery_app
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if celery_app.control.ping(timeout=0.5):
+                return worker
+        worker.terminate()
+        raise CommandError("the worker did not start within 60 s")
+
+    def _copy_baseline(self, tenant: Tenant) -> tuple[float, int]:
+        cols = ", ".join(COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {cols} FROM listening_mention WHERE tenant_id = %s",  # noqa: S608
+                           [tenant.pk])
+            rows = cursor.fetchall()
+            cursor.execute("TRUNCATE listening_mention")
+        raw = connection.connection  # psycopg 3
+        started = time.perf_counter()
+        with raw.cursor() as cur, cur.copy(f"COPY listening_mention ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        raw.commit()
+        elapsed = time.perf_counter() - started
+        return len(rows) / elapsed, len(rows)
