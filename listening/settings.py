@@ -71,7 +71,8 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not ":memory:", so that worker processes started by tests share the test database;
     # WAL and a busy timeout let the web server, worker and beat write side by side.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-dengar.sqlite3")}
+    # One per test run (the pid), so that concurrent runs never share or delete each other's.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-dengar-{os.getpid()}.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",
@@ -135,6 +136,8 @@ else:
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
     }
+# One queue name per deployment; tests give their worker a queue of its own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("DENGAR_TASK_QUEUE", "dengar")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -45,9 +45,9 @@ NEGATIVE = {
     "error", "down", "outage", "slow", "charged", "overcharged", "rude", "unacceptable",
     "ridiculous", "hate", "poor", "problem", "issue", "complaint", "nobody", "ignored", "wrong",
     # Indonesian / Malay
-    "kecewa", "parah", "lambat", "lemot", "rusak", "hilang", "ilang", "gangguan", "error",
-    "buruk", "jelek", "mengecewakan", "kapok", "tipu", "penipu", "komplain", "lapor",
-    "refund", "belum", "tidak", "mati", "putus", "lelet", "telat", "terlambat", "marah",
+    "kecewa", "parah", "lambat", "lemot", "rusak", "hilang", "ilang", "gangguan", "buruk", "jelek",
+    "mengecewakan", "kapok", "tipu", "penipu", "komplain", "lapor",
+    "belum", "tidak", "mati", "putus", "lelet", "telat", "terlambat", "marah",
     "kesal", "kesel", "payah", "ampun", "susah", "gagal", "rosak", "teruk", "hampeh", "lembap",
     "tolong", "respon", "respons", "balas", "dibalas",
 }
@@ -55,7 +55,7 @@ POSITIVE = {
     "love", "great", "thanks", "thank", "awesome", "amazing", "best", "good", "nice",
     "excellent", "happy", "fast", "helpful", "recommend", "perfect", "fantastic", "wow",
     "mantap", "mantul", "keren", "bagus", "puas", "cepat", "terima", "kasih", "makasih",
-    "suka", "senang", "hebat", "recommended", "top", "sedap", "best", "terbaik", "gercep",
+    "suka", "senang", "hebat", "recommended", "top", "sedap", "terbaik", "gercep",
     "ramah", "memuaskan", "sukses",
 }
 COMPLAINT_CUES = {
@@ -63,7 +63,7 @@ COMPLAINT_CUES = {
     "cancel", "charged", "overcharged", "worst", "unacceptable", "disappointed", "fix",
     "belum", "lapor", "komplain", "hilang", "ilang", "gangguan", "rusak", "lemot", "lambat",
     "telat", "terlambat", "kecewa", "respon", "dibalas", "balas", "gagal", "rosak", "teruk",
-    "tolong", "refund", "kapan", "mana", "kenapa", "hampeh", "lembap", "mati", "putus",
+    "tolong", "kapan", "mana", "kenapa", "hampeh", "lembap", "mati", "putus",
 }
 QUESTION_CUES = {"how", "what", "when", "where", "why", "can", "does", "is", "apakah",
                  "gimana", "bagaimana", "berapa", "kapan", "dimana", "bisa", "boleh", "ada"}
