@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -55,6 +55,33 @@ class IngestReport:
 
 class Rejected(ValueError):
     pass
+
+
+@dataclass(slots=True)
+class MentionRow:
+    """A mention on its way into the table: plain values, cheaper than a model instance."""
+
+    tenant_id: int
+    source_id: int
+    brand_id: int | None
+    external_id: str
+    platform: str
+    author_handle: str
+    text: str
+    url: str
+    published_at: datetime
+    ingested_at: datetime
+    parent_external_id: str
+    thread_external_id: str
+    is_brand_reply: bool
+    lang: str
+    sentiment_score: float
+    sentiment: str
+    intent: str
+    is_complaint: bool
+    complaint_confidence: float
+    is_spam: bool
+    answered_at: datetime | None = None
 
 
 def _text_field(value: Any, name: str, *, limit: int, required: bool = False) -> str:
@@ -195,26 +222,23 @@ def mentions_ingest(
                 "platform", "handle"
             )
         }
-        existing = _existing_ids(source, [i.external_id for i in items])
-        rows: list[Mention] = []
+        rows: list[MentionRow] = []
         for item, analysis in zip(items, analyses, strict=True):
-            if item.external_id in existing:
-                report.duplicates += 1
-                continue
             platform = item.platform or locked.config.get("platform", "") or ""
             is_brand_reply = (platform, normalise_handle(item.author_handle)) in handles
-            brand = matcher.match(item.text) or locked.brand
+            brand = matcher.match(item.text)
             rows.append(
-                Mention(
-                    tenant=tenant,
-                    source=locked,
-                    brand=brand,
+                MentionRow(
+                    tenant_id=tenant.pk,
+                    source_id=locked.pk,
+                    brand_id=brand.pk if brand else locked.brand_id,
                     external_id=item.external_id,
                     platform=platform,
                     author_handle=item.author_handle,
                     text=item.text,
                     url=item.url,
                     published_at=item.published_at,
+                    ingested_at=now,
                     parent_external_id=item.parent_external_id,
                     thread_external_id=item.thread_external_id or item.parent_external_id,
                     is_brand_reply=is_brand_reply,
@@ -227,9 +251,10 @@ def mentions_ingest(
                     is_spam=analysis.is_spam and not is_brand_reply,
                 )
             )
-        # ignore_conflicts: a row another transaction stored meanwhile is a duplicate, not an error.
-        Mention.all_tenants.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        inserted = mention_rows_insert(rows)
+        rows = [r for r in rows if r.external_id in inserted]
         report.stored = len(rows)
+        report.duplicates += len(items) - len(rows)
 
         _link_replies(tenant_id=tenant.pk, rows=rows)
         volume_refresh(
@@ -270,19 +295,58 @@ def mentions_ingest(
     return report
 
 
-def _existing_ids(source: Source, external_ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(external_ids), 1000):
-        chunk = external_ids[start : start + 1000]
-        found.update(
+_COPY_COLUMNS = list(MentionRow.__dataclass_fields__)
+
+
+def mention_rows_insert(rows: Sequence[MentionRow]) -> set[str]:
+    """Insert, skipping rows whose (tenant, source, external id) is stored already; return the
+    external ids actually inserted. On PostgreSQL: COPY into a staging table, then one
+    INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING, which is several times faster than
+    a multi-row INSERT built by the ORM."""
+    if not rows:
+        return set()
+    if connection.vendor != "postgresql":
+        return _insert_portable(rows)
+    table = Mention._meta.db_table
+    cols = ", ".join(_COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS mention_stage ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {cols} FROM {table} WITH NO DATA"
+        )
+        pg_cursor = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with pg_cursor.copy(f"COPY mention_stage ({cols}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([getattr(r, c) for c in _COPY_COLUMNS])
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM mention_stage "  # noqa: S608
+            "ON CONFLICT (tenant_id, source_id, external_id) DO NOTHING RETURNING external_id"
+        )
+        inserted = {row[0] for row in cursor.fetchall()}
+        cursor.execute("TRUNCATE mention_stage")
+    return inserted
+
+
+def _insert_portable(rows: Sequence[MentionRow]) -> set[str]:
+    existing: set[str] = set()
+    ids = [r.external_id for r in rows]
+    for start in range(0, len(ids), 500):
+        existing.update(
             Mention.all_tenants.filter(
-                tenant_id=source.tenant_id, source_id=source.pk, external_id__in=chunk
+                tenant_id=rows[0].tenant_id, source_id=rows[0].source_id,
+                external_id__in=ids[start : start + 500],
             ).values_list("external_id", flat=True)
         )
-    return found
+    fresh = [r for r in rows if r.external_id not in existing]
+    # ignore_conflicts: a row another transaction stored meanwhile is a duplicate, not an error.
+    Mention.all_tenants.bulk_create(
+        [Mention(**{c: getattr(r, c) for c in _COPY_COLUMNS}) for r in fresh],
+        batch_size=500, ignore_conflicts=True,
+    )
+    return {r.external_id for r in fresh}
 
 
-def _link_replies(*, tenant_id: int, rows: Sequence[Mention]) -> None:
+def _link_replies(*, tenant_id: int, rows: Sequence[MentionRow]) -> None:
     """Mark complaints answered by brand replies, whichever of the two arrived first."""
     replies = [r for r in rows if r.is_brand_reply and r.parent_external_id]
     new_complaints = [r.external_id for r in rows if r.is_complaint]
