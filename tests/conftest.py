@@ -36,6 +36,12 @@ class World:
     initech_source: Source
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """The production hasher costs about half a second a user; tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db: None) -> World:
     agency = factories.AgencyFactory(name="Kilat Agency", slug="kilat")

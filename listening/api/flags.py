@@ -1,0 +1,75 @@
+"""/api/v1/tenants/<tenant_slug>/flags/: what needs a person's attention on one tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from listening.api.permissions import READ_FOR_MEMBERS
+from listening.api.routing import TenantScopedViewSetMixin
+from listening.models import Mention
+from listening.selectors.flags import unanswered_complaints, volume_change
+
+OLDEST_SHOWN = 20
+
+
+class VolumeChangeSerializer(serializers.Serializer):
+    last_7_days = serializers.IntegerField()
+    weekly_baseline = serializers.FloatField()
+    change = serializers.FloatField(allow_null=True)
+    declining = serializers.BooleanField()
+    surging = serializers.BooleanField()
+    explanation = serializers.CharField()
+    unhealthy_sources = serializers.ListField(child=serializers.CharField())
+
+
+class OverdueComplaintSerializer(serializers.ModelSerializer):
+    age_minutes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Mention
+        fields = ["id", "brand", "source", "platform", "author_handle", "text", "url",
+                  "published_at", "age_minutes"]
+        read_only_fields = fields
+
+    def get_age_minutes(self, mention: Mention) -> int:
+        now: datetime = self.context["now"]
+        return int((now - mention.published_at).total_seconds() // 60)
+
+
+class UnansweredSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    oldest_at = serializers.DateTimeField(allow_null=True)
+    oldest = OverdueComplaintSerializer(many=True)
+
+
+class FlagsSerializer(serializers.Serializer):
+    unanswered = UnansweredSerializer()
+    volume = VolumeChangeSerializer()
+
+
+class FlagsView(TenantScopedViewSetMixin, APIView):
+    required_roles = READ_FOR_MEMBERS
+
+    @extend_schema(responses=FlagsSerializer)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        now = timezone.now()
+        overdue = unanswered_complaints(tenant=self.tenant, now=now)
+        oldest = list(overdue[:OLDEST_SHOWN])
+        count = overdue.count()
+        data = {
+            "unanswered": {
+                "count": count,
+                "oldest_at": oldest[0].published_at if oldest else None,
+                "oldest": oldest,
+            },
+            "volume": volume_change(tenant=self.tenant, now=now),
+        }
+        return Response(FlagsSerializer(data, context={"now": now}).data)

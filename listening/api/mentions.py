@@ -1,0 +1,80 @@
+"""/api/v1/tenants/<tenant_slug>/mentions/: what was said about a tenant's brands (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from listening.api.pagination import NewestPublishedPagination
+from listening.api.permissions import READ_FOR_MEMBERS
+from listening.api.routing import TenantScopedViewSetMixin
+from listening.models import Mention
+from listening.models.mentions import Sentiment
+from listening.selectors.mentions import MentionFilters, mention_list
+
+
+def _flag(help_text: str) -> serializers.BooleanField:
+    # allow_null keeps an absent flag None ("don't filter") instead of DRF's form default False.
+    return serializers.BooleanField(required=False, allow_null=True, default=None,
+                                    help_text=help_text)
+
+
+class MentionFilterSerializer(serializers.Serializer):
+    brand = serializers.IntegerField(required=False, min_value=1)
+    source = serializers.IntegerField(required=False, min_value=1)
+    since = serializers.DateTimeField(required=False, help_text="ISO 8601; published at or after.")
+    until = serializers.DateTimeField(required=False, help_text="ISO 8601; published before.")
+    complaint = _flag("Only complaints (true) or only the rest (false).")
+    spam = _flag("Only spam (true) or only the rest (false).")
+    lang = serializers.CharField(required=False, max_length=8)
+    sentiment = serializers.ChoiceField(required=False, choices=Sentiment.choices)
+    unanswered = _flag("true: only complaints unanswered past the tenant's response target.")
+    q = serializers.CharField(required=False, max_length=200, help_text="Text contains.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and since >= until:
+            raise serializers.ValidationError({"until": ["Must be after since."]})
+        return attrs
+
+
+class MentionOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Mention
+        fields = [
+            "id", "brand", "source", "external_id", "platform", "author_handle", "text", "url",
+            "published_at", "ingested_at", "parent_external_id", "thread_external_id",
+            "is_brand_reply", "lang", "sentiment", "sentiment_score", "intent", "is_complaint",
+            "complaint_confidence", "is_spam", "answered_at",
+        ]
+        read_only_fields = fields
+
+
+class MentionViewSet(TenantScopedViewSetMixin, GenericViewSet):
+    model = Mention
+    required_roles = READ_FOR_MEMBERS
+    serializer_class = MentionOutputSerializer
+    pagination_class = NewestPublishedPagination
+
+    def safely_get_queryset(self) -> QuerySet[Mention]:
+        if self.action != "list":
+            return mention_list()
+        params = MentionFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return mention_list(filters=MentionFilters(**params.validated_data))
+
+    @extend_schema(parameters=[MentionFilterSerializer],
+                   responses=MentionOutputSerializer(many=True))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(MentionOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses=MentionOutputSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(MentionOutputSerializer(self.get_object()).data)

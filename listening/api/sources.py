@@ -1,0 +1,172 @@
+"""/api/v1/tenants/<tenant_slug>/sources/: where a tenant's mentions come from, and their health.
+
+A source's config is checked by its adapter (``workers.adapters.registry``), and its errors come
+back field by field under ``config``. Secret settings are never echoed: they read as ``MASK``,
+and sending ``MASK`` back on an update keeps the stored value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from listening.api.pagination import ByNamePagination
+from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ADMINS
+from listening.api.routing import TenantScopedViewSetMixin
+from listening.models import Brand, Source
+from listening.services.sources import source_create
+from workers.adapters import registry
+from workers.adapters.base import ConfigError
+
+MASK = "********"
+
+
+def _secret_keys(kind: str, config: dict[str, Any]) -> set[str]:
+    try:
+        fields = registry.adapter_class(kind).config_schema.fields
+    except registry.UnknownAdapter:
+        # Which settings are secret is unknown without the adapter: hide them all.
+        return set(config)
+    return {name for name, spec in fields.items() if spec.secret}
+
+
+def config_masked(*, kind: str, config: Any) -> Any:
+    if not isinstance(config, dict):
+        return config
+    secret = _secret_keys(kind, config)
+    return {k: (MASK if k in secret and v not in (None, "") else v) for k, v in config.items()}
+
+
+class SourceInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.CharField(max_length=80)
+    config = serializers.JSONField(required=False)
+    poll_interval_seconds = serializers.IntegerField(min_value=10, max_value=86_400, required=False)
+    paused = serializers.BooleanField(required=False)
+    # Declared with the scoped manager (evaluated per request, inside the tenant scope): the
+    # field DRF would generate uses the default manager and would accept another tenant's brand.
+    brand = serializers.PrimaryKeyRelatedField(
+        queryset=Brand.objects, allow_null=True, required=False
+    )
+
+    def validate_name(self, value: str) -> str:
+        taken = Source.objects.filter(name=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError("This tenant already has a source with this name.")
+        return value
+
+    def validate_kind(self, value: str) -> str:
+        try:
+            registry.adapter_class(value)
+        except registry.UnknownAdapter:
+            raise serializers.ValidationError(
+                f"Unknown source kind. Known kinds: {', '.join(registry.kinds())}."
+            ) from None
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        instance: Source | None = self.instance
+        kind = attrs.get("kind", instance.kind if instance else "")
+        stored = instance.config if instance is not None else {}
+        config = attrs.get("config", stored)
+        if not isinstance(config, dict):
+            raise serializers.ValidationError({"config": ["Must be a JSON object."]})
+        if instance is not None and instance.kind == kind:
+            # A masked secret sent back unchanged means "keep it".
+            config = {
+                k: (instance.config.get(k) if v == MASK and k in instance.config else v)
+                for k, v in config.items()
+            }
+        try:
+            attrs["config"] = registry.validate_config(kind, config)
+        except ConfigError as exc:
+            raise serializers.ValidationError({"config": exc.errors}) from None
+        return attrs
+
+
+class SourceOutputSerializer(serializers.ModelSerializer):
+    config = serializers.SerializerMethodField()
+    health = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "name", "kind", "config", "poll_interval_seconds", "paused", "brand",
+            "health", "last_success_at", "consecutive_failures", "last_error", "last_error_at",
+            "items_rejected", "last_rejection", "mentions_ingested", "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_config(self, source: Source) -> Any:
+        return config_masked(kind=source.kind, config=source.config)
+
+
+def _source_update(*, source: Source, **fields: Any) -> Source:
+    # TODO(lead): belongs in listening/services/sources.py as source_update (not ours to edit).
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(source, name, value)
+        if fields:
+            source.save(update_fields=list(fields))
+    return source
+
+
+class SourceViewSet(TenantScopedViewSetMixin, GenericViewSet):
+    model = Source
+    required_roles = READ_FOR_MEMBERS_WRITE_FOR_ADMINS
+    serializer_class = SourceOutputSerializer
+    pagination_class = ByNamePagination
+
+    def safely_get_queryset(self) -> QuerySet[Source]:
+        return Source.objects.order_by("name", "id")
+
+    @extend_schema(responses=SourceOutputSerializer(many=True))
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(SourceOutputSerializer(page, many=True).data)
+
+    @extend_schema(responses=SourceOutputSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(SourceOutputSerializer(self.get_object()).data)
+
+    @extend_schema(request=SourceInputSerializer, responses={201: SourceOutputSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = SourceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        source = source_create(
+            tenant=self.tenant,
+            name=fields.pop("name"),
+            kind=fields.pop("kind"),
+            config=fields.pop("config"),
+            **fields,
+        )
+        return Response(SourceOutputSerializer(source).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SourceInputSerializer, responses=SourceOutputSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        source = self.get_object()
+        data = SourceInputSerializer(source, data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        _source_update(source=source, **data.validated_data)
+        return Response(SourceOutputSerializer(source).data)
+
+    @extend_schema(request=SourceInputSerializer(partial=True), responses=SourceOutputSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Its mentions go with it (CASCADE): deleting a source is deleting what it collected.
+        self.get_object().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

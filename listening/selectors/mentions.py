@@ -1,0 +1,66 @@
+"""Reading a tenant's mentions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from listening.models import Mention
+from listening.scoping import current_tenant
+from listening.selectors.flags import unanswered_complaints
+
+
+@dataclass(frozen=True, kw_only=True)
+class MentionFilters:
+    """Every filter is optional; None means "don't filter on this"."""
+
+    brand: int | None = None
+    source: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    complaint: bool | None = None
+    spam: bool | None = None
+    lang: str | None = None
+    sentiment: str | None = None
+    # True: only complaints still unanswered past the tenant's response target; False: all others.
+    unanswered: bool | None = None
+    q: str | None = None
+
+
+def mention_list(
+    *, filters: MentionFilters | None = None, now: datetime | None = None
+) -> QuerySet[Mention]:
+    """The current tenant's mentions, newest first. Uses the scoped manager: raises
+    TenantScopeMissing outside ``tenant_scope``."""
+    qs = Mention.objects.all().order_by("-published_at", "-id")
+    f = filters or MentionFilters()
+    if f.brand is not None:
+        qs = qs.filter(brand_id=f.brand)
+    if f.source is not None:
+        qs = qs.filter(source_id=f.source)
+    if f.since is not None:
+        qs = qs.filter(published_at__gte=f.since)
+    if f.until is not None:
+        qs = qs.filter(published_at__lt=f.until)
+    if f.complaint is not None:
+        qs = qs.filter(is_complaint=f.complaint)
+    if f.spam is not None:
+        qs = qs.filter(is_spam=f.spam)
+    if f.lang:
+        qs = qs.filter(lang=f.lang)
+    if f.sentiment:
+        qs = qs.filter(sentiment=f.sentiment)
+    if f.q:
+        qs = qs.filter(text__icontains=f.q)
+    if f.unanswered is not None:
+        # One definition of "overdue", the flag's, so the list and the count always agree.
+        overdue = (
+            unanswered_complaints(tenant=current_tenant(), now=now or timezone.now())
+            .order_by()
+            .values("id")
+        )
+        qs = qs.filter(id__in=overdue) if f.unanswered else qs.exclude(id__in=overdue)
+    return qs
