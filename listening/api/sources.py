@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -22,7 +21,7 @@ from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ADMINS
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.models import Brand, Source
-from listening.services.sources import source_create
+from listening.services.sources import source_create, source_update
 from workers.adapters import registry
 from workers.adapters.base import ConfigError
 
@@ -112,16 +111,6 @@ class SourceOutputSerializer(serializers.ModelSerializer):
         return config_masked(kind=source.kind, config=source.config)
 
 
-def _source_update(*, source: Source, **fields: Any) -> Source:
-    # TODO(lead): belongs in listening/services/sources.py as source_update (not ours to edit).
-    with transaction.atomic():
-        for name, value in fields.items():
-            setattr(source, name, value)
-        if fields:
-            source.save(update_fields=list(fields))
-    return source
-
-
 class SourceViewSet(TenantScopedViewSetMixin, GenericViewSet):
     model = Source
     required_roles = READ_FOR_MEMBERS_WRITE_FOR_ADMINS
@@ -159,7 +148,7 @@ class SourceViewSet(TenantScopedViewSetMixin, GenericViewSet):
         source = self.get_object()
         data = SourceInputSerializer(source, data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        _source_update(source=source, **data.validated_data)
+        source_update(source=source, **data.validated_data)
         return Response(SourceOutputSerializer(source).data)
 
     @extend_schema(request=SourceInputSerializer(partial=True), responses=SourceOutputSerializer)

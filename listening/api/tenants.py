@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -18,10 +16,10 @@ from rest_framework.views import APIView
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
-from listening.models import AgencyMembership, Membership, Tenant
-from listening.models.tenancy import ROLE_RANK, Role
+from listening.models import Tenant
+from listening.models.tenancy import Role
 from listening.selectors.flags import tenant_flags
-from listening.selectors.tenancy import tenants_visible_to
+from listening.selectors.tenancy import roles_by_tenant, tenants_visible_to
 
 
 class AgencySerializer(serializers.Serializer):
@@ -61,35 +59,6 @@ class TenantDetailOutputSerializer(TenantOutputSerializer):
     @extend_schema_field(TenantFlagsSummarySerializer)
     def get_flags(self, tenant: Tenant) -> dict[str, Any]:
         return TenantFlagsSummarySerializer(self.context["flags"]).data  # type: ignore[return-value]
-
-
-def roles_by_tenant(*, user: AbstractBaseUser, tenants: Iterable[Tenant]) -> dict[int, Role]:
-    """The user's highest role on each tenant, in two queries whatever the number of tenants.
-
-    role_for answers for one tenant; this is its batch form for lists.
-    """
-    tenants = list(tenants)
-    best: dict[int, Role] = {}
-
-    def offer(tenant_id: int, role: str) -> None:
-        r = Role(role)
-        if tenant_id not in best or ROLE_RANK[r] > ROLE_RANK[best[tenant_id]]:
-            best[tenant_id] = r
-
-    direct = Membership.objects.filter(user=user, tenant__in=[t.pk for t in tenants])
-    for tenant_id, role in direct.values_list("tenant_id", "role"):
-        offer(tenant_id, role)
-    agency_ids = {t.agency_id for t in tenants if t.agency_id is not None}
-    if agency_ids:
-        by_agency = dict(
-            AgencyMembership.objects.filter(user=user, agency_id__in=agency_ids).values_list(
-                "agency_id", "role"
-            )
-        )
-        for t in tenants:
-            if t.agency_id in by_agency:
-                offer(t.pk, by_agency[t.agency_id])
-    return best
 
 
 class TenantListView(GenericAPIView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -48,3 +50,32 @@ def role_for(*, user: AbstractBaseUser | AnonymousUser, tenant: Tenant) -> Role 
 
 def role_at_least(role: Role | str | None, minimum: Role) -> bool:
     return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[minimum]
+
+
+def roles_by_tenant(*, user: AbstractBaseUser, tenants: Iterable[Tenant]) -> dict[int, Role]:
+    """The user's highest role on each tenant, in two queries whatever the number of tenants.
+
+    role_for answers for one tenant; this is its batch form for lists.
+    """
+    tenants = list(tenants)
+    best: dict[int, Role] = {}
+
+    def offer(tenant_id: int, role: str) -> None:
+        r = Role(role)
+        if tenant_id not in best or ROLE_RANK[r] > ROLE_RANK[best[tenant_id]]:
+            best[tenant_id] = r
+
+    direct = Membership.objects.filter(user=user, tenant__in=[t.pk for t in tenants])
+    for tenant_id, role in direct.values_list("tenant_id", "role"):
+        offer(tenant_id, role)
+    agency_ids = {t.agency_id for t in tenants if t.agency_id is not None}
+    if agency_ids:
+        by_agency = dict(
+            AgencyMembership.objects.filter(user=user, agency_id__in=agency_ids).values_list(
+                "agency_id", "role"
+            )
+        )
+        for t in tenants:
+            if t.agency_id in by_agency:
+                offer(t.pk, by_agency[t.agency_id])
+    return best

@@ -110,3 +110,15 @@ def source_create(*, tenant: Tenant, name: str, kind: str, config: Any, **fields
     """Create a source after its adapter accepted the config (raises ConfigError otherwise)."""
     clean = registry.validate_config(kind, config)
     return Source.all_tenants.create(tenant=tenant, name=name, kind=kind, config=clean, **fields)
+
+
+def source_update(*, source: Source, **fields: Any) -> Source:
+    """Change a source's settings. Resuming a paused source clears its failures and polls it soon."""
+    if source.paused and fields.get("paused") is False:
+        fields.update(consecutive_failures=0, next_poll_at=timezone.now(), claimed_until=None)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(source, name, value)
+        if fields:
+            source.save(update_fields=list(fields))
+    return source
