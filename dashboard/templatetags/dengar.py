@@ -55,3 +55,11 @@ def query_with(context: template.Context, **changes: object) -> str:
             params[key] = str(value)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def took(start: datetime | None, end: datetime | None) -> str:
+    """How long from ``start`` to ``end``, humanised: ``{{ m.published_at|took:m.answered_at }}``."""
+    if start is None or end is None:
+        return ""
+    return humanise(end - start)

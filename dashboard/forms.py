@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from listening.models import Brand, Mention, Source
+
+YES_NO = [("", "Any"), ("yes", "Complaints only"), ("no", "Not complaints")]
+SPAM = [("", "Hide spam"), ("only", "Spam only"), ("all", "Include spam")]
+
+
+class MentionFilterForm(forms.Form):
+    """Filters for the mention list. Brand and source choices come from the scoped managers, so
+    another tenant's ids are simply invalid; the form must be built inside the tenant scope."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    complaint = forms.ChoiceField(choices=YES_NO, required=False)
+    spam = forms.ChoiceField(choices=SPAM, required=False)
+    lang = forms.ChoiceField(required=False, label="Language")
+    # Placeholders, never queried; the scoped querysets are set per instance in __init__.
+    brand = forms.ModelChoiceField(queryset=Brand.all_tenants.none(), required=False,
+                                   empty_label="All brands")
+    source = forms.ModelChoiceField(queryset=Source.all_tenants.none(), required=False,
+                                    empty_label="All sources")
+
+    def __init__(self, *args: object, languages: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["brand"].queryset = Brand.objects.all()  # type: ignore[attr-defined]
+        self.fields["source"].queryset = Source.objects.all()  # type: ignore[attr-defined]
+        self.fields["lang"].choices = [("", "Any language")] + [(c, c) for c in languages]  # type: ignore[attr-defined]
+
+    def apply(self, mentions: QuerySet[Mention]) -> QuerySet[Mention]:
+        if not self.is_valid():
+            return mentions.none()  # a wrong filter shows its error, not everything
+        data = self.cleaned_data
+        if data.get("q"):
+            mentions = mentions.filter(
+                Q(text__icontains=data["q"]) | Q(author_handle__icontains=data["q"])
+            )
+        if data.get("complaint") == "yes":
+            mentions = mentions.filter(is_complaint=True)
+        elif data.get("complaint") == "no":
+            mentions = mentions.filter(is_complaint=False)
+        spam = data.get("spam", "")
+        if spam == "only":
+            mentions = mentions.filter(is_spam=True)
+        elif spam != "all":
+            mentions = mentions.filter(is_spam=False)
+        if data.get("lang"):
+            mentions = mentions.filter(lang=data["lang"])
+        if data.get("brand"):
+            mentions = mentions.filter(brand=data["brand"])
+        if data.get("source"):
+            mentions = mentions.filter(source=data["source"])
+        return mentions
