@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from listening.models import Mention, Source, Tenant, VolumeHourly
@@ -48,9 +48,13 @@ def volume_change(*, tenant: Tenant, now: datetime | None = None) -> VolumeChang
     now = now or timezone.now()
     recent_start = now - timedelta(days=7)
     baseline_start = recent_start - timedelta(days=28)
-    rows = VolumeHourly.all_tenants.filter(tenant=tenant, bucket__gte=baseline_start, bucket__lt=now)
-    recent = rows.filter(bucket__gte=recent_start).aggregate(n=Sum("mentions"))["n"] or 0
-    before = rows.filter(bucket__lt=recent_start).aggregate(n=Sum("mentions"))["n"] or 0
+    sums = VolumeHourly.all_tenants.filter(
+        tenant=tenant, bucket__gte=baseline_start, bucket__lt=now
+    ).aggregate(
+        recent=Sum("mentions", filter=Q(bucket__gte=recent_start)),
+        before=Sum("mentions", filter=Q(bucket__lt=recent_start)),
+    )
+    recent, before = sums["recent"] or 0, sums["before"] or 0
     baseline = before / 4
     unhealthy = [
         s.name for s in Source.all_tenants.filter(tenant=tenant) if s.health in ("failing", "paused")
@@ -93,11 +97,12 @@ class TenantFlags:
 
 def tenant_flags(*, tenant: Tenant, now: datetime | None = None) -> TenantFlags:
     now = now or timezone.now()
-    overdue = unanswered_complaints(tenant=tenant, now=now)
-    oldest = overdue.values_list("published_at", flat=True).first()
+    overdue = unanswered_complaints(tenant=tenant, now=now).aggregate(
+        n=Count("id"), oldest=Min("published_at")
+    )
     return TenantFlags(
         tenant=tenant,
-        unanswered_count=overdue.count(),
-        oldest_unanswered_at=oldest,
+        unanswered_count=overdue["n"],
+        oldest_unanswered_at=overdue["oldest"],
         volume=volume_change(tenant=tenant, now=now),
     )
