@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from listening import models
 
-
 PASSWORD = "correct horse battery"
 
 

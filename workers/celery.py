@@ -15,7 +15,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 @app.on_after_configure.connect
 def _prepare_embedded_broker(sender: Celery, **_: object) -> None:
     folders = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if folders.get(key):
             os.makedirs(folders[key], exist_ok=True)
 
