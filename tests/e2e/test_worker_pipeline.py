@@ -4,6 +4,9 @@ database (PostgreSQL under CI): nothing lost, nothing doubled, even with duplica
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -50,10 +53,10 @@ def test_a_real_worker_stores_every_mention_exactly_once(tmp_path):
     source = factories.SourceFactory(tenant=tenant, brand=brand, kind="mock", config=config,
                                      cursor=start, next_poll_at=timezone.now())
     log = tmp_path / "worker.log"
-    with celery_worker(log=log) as queue:
+    with celery_worker(log=log) as worker:
         # The same poll delivered three times at once, as a broker may after a lost ack.
         for _ in range(3):
-            source_poll.apply_async((source.pk,), queue=queue)
+            source_poll.apply_async((source.pk,), queue=worker.queue)
 
         def finished() -> bool:
             s = Source.all_tenants.get(pk=source.pk)
@@ -83,8 +86,8 @@ def test_beat_fan_out_reaches_the_worker_and_a_broken_source_does_not_block_othe
     )
     Source.all_tenants.exclude(pk__in=[healthy.pk, broken.pk]).update(paused=True)
     log = tmp_path / "worker.log"
-    with celery_worker(log=log) as queue:
-        sources_poll_due.apply_async(queue=queue)
+    with celery_worker(log=log) as worker:
+        sources_poll_due.apply_async(queue=worker.queue)
         wait_for(
             lambda: Source.all_tenants.get(pk=broken.pk).consecutive_failures >= 1
             and Source.all_tenants.get(pk=healthy.pk).last_success_at is not None,
@@ -95,3 +98,38 @@ def test_beat_fan_out_reaches_the_worker_and_a_broken_source_does_not_block_othe
     assert "collector unreachable" in broken.last_error
     assert broken.next_poll_at > timezone.now()
     assert Mention.all_tenants.filter(source=healthy).count() > 0
+
+
+def test_a_poll_whose_worker_process_is_killed_is_redelivered_and_completes(tmp_path):
+    """Late acknowledgement: the pool process dies mid-fetch (kill -9); the broker message is not
+    lost, another process takes it, and every mention still lands exactly once."""
+    tenant = factories.TenantFactory(slug="e2e-killed")
+    config = MockAdapter.config_schema.validate({
+        "seed": 8, "scenario": "steady", "rate_per_hour": 120, "max_items": 400,
+        "latency_seconds": 3.0, "anchor": timezone.now().isoformat(),
+    })
+    now_slot = int(timezone.now().timestamp()) // SLOT
+    start = {"slot": now_slot - 6 * 12}
+    source = factories.SourceFactory(tenant=tenant, kind="mock", config=config, cursor=start,
+                                     next_poll_at=timezone.now())
+    log = tmp_path / "worker.log"
+    with celery_worker(log=log, concurrency=1) as worker:
+        source_poll.apply_async((source.pk,), queue=worker.queue)
+        wait_for(lambda: b"source_poll" in log.read_bytes() and b"received" in log.read_bytes(),
+                 timeout=30, what="the poll to be received", log=log)
+        time.sleep(1.0)  # inside the adapter's 3-second fetch, before anything is written
+        [victim] = worker.pool_processes()
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: victim not in worker.pool_processes(), timeout=30, what="the pool to notice")
+
+        def finished() -> bool:
+            s = Source.all_tenants.get(pk=source.pk)
+            return s.next_poll_at > timezone.now() + timedelta(seconds=10) and s.cursor != start
+
+        wait_for(finished, timeout=120, what="the redelivered poll to finish", log=log)
+    text = log.read_text()
+    assert "signal 9" in text or "WorkerLostError" in text, "the pool process was not killed"
+    source.refresh_from_db()
+    stored = list(Mention.all_tenants.filter(source=source).values_list("external_id", flat=True))
+    assert len(stored) == len(set(stored))
+    assert set(stored) == expected_ids(config, start, source.cursor["slot"])

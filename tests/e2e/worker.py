@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -23,9 +24,19 @@ def test_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@dataclass(frozen=True)
+class Worker:
+    queue: str
+    pid: int
+
+    def pool_processes(self) -> list[int]:
+        found = subprocess.run(["pgrep", "-P", str(self.pid)], capture_output=True, text=True)
+        return [int(p) for p in found.stdout.split()]
+
+
 @contextmanager
-def celery_worker(*, concurrency: int = 2, log: Path) -> Iterator[str]:
-    """Yield the queue name a fresh worker consumes; stop the worker afterwards."""
+def celery_worker(*, concurrency: int = 2, log: Path) -> Iterator[Worker]:
+    """Yield a fresh worker (its own queue); stop it afterwards."""
     queue = f"e2e-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
@@ -46,7 +57,7 @@ def celery_worker(*, concurrency: int = 2, log: Path) -> Iterator[str]:
                 if worker.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"worker did not start:\n{log.read_text()[-3000:]}")
                 time.sleep(0.2)
-            yield queue
+            yield Worker(queue=queue, pid=worker.pid)
         finally:
             worker.terminate()
             try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -111,6 +112,8 @@ class MockAdapter(SourceAdapter):
                                  help="At most this many mentions per fetch."),
         "malformed_rate": ConfigField(float, default=0.0, min_value=0, max_value=1,
                                       help="Share of deliberately broken items."),
+        "latency_seconds": ConfigField(float, default=0.0, min_value=0, max_value=60,
+                                       help="How long each fetch waits, as a slow network would."),
     })
 
     def __init__(self, config: Mapping[str, Any], *, clock: Clock | None = None) -> None:
@@ -128,6 +131,8 @@ class MockAdapter(SourceAdapter):
             raise TransientAdapterError(
                 "collector unreachable: connection reset by the mock collector", retry_after=60
             )
+        if self.config["latency_seconds"]:
+            time.sleep(self.config["latency_seconds"])
         now = self.clock()
         if now.tzinfo is None:
             raise ValueError("the clock must return an aware datetime")
