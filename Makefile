@@ -31,7 +31,8 @@ test: $(STAMP)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dengar_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench: $(STAMP)
-	@createdb -h 127.0.0.1 -U postgres dengar_bench 2>/dev/null || true
+	@dropdb -h 127.0.0.1 -U postgres --if-exists dengar_bench
+	@createdb -h 127.0.0.1 -U postgres dengar_bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python manage.py bench
 
 lint: $(STAMP)

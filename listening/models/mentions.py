@@ -64,6 +64,8 @@ class Mention(TenantOwned):
             models.Index(
                 fields=["tenant", "parent_external_id"], name="mention_tenant_parent_idx"
             ),
+            # Replies name their parent by external id alone, whichever source carried it.
+            models.Index(fields=["tenant", "external_id"], name="mention_tenant_external_idx"),
             models.Index(
                 fields=["tenant", "published_at"],
                 name="mention_unanswered_idx",

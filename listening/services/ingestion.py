@@ -365,14 +365,16 @@ def _link_replies(*, tenant_id: int, rows: Sequence[MentionRow]) -> None:
             seen = first_reply.get(parent)
             if seen is None or published_at < seen:
                 first_reply[parent] = published_at
-    by_time: dict[datetime, list[str]] = {}
-    for parent, at in first_reply.items():
-        by_time.setdefault(at, []).append(parent)
-    for at, parents in by_time.items():
-        for start in range(0, len(parents), 1000):
-            chunk = parents[start : start + 1000]
-            base = Mention.all_tenants.filter(
-                tenant_id=tenant_id, external_id__in=chunk, is_complaint=True
-            )
-            base.filter(answered_at__isnull=True).update(answered_at=at)
-            base.filter(answered_at__gt=at).update(answered_at=at)
+    if not first_reply:
+        return
+    parents = list(first_reply)
+    changed: list[Mention] = []
+    for begin in range(0, len(parents), 1000):
+        for complaint in Mention.all_tenants.filter(
+            tenant_id=tenant_id, external_id__in=parents[begin : begin + 1000], is_complaint=True
+        ).only("id", "external_id", "answered_at"):
+            at = first_reply[complaint.external_id]
+            if complaint.answered_at is None or at < complaint.answered_at:
+                complaint.answered_at = at
+                changed.append(complaint)
+    Mention.all_tenants.bulk_update(changed, ["answered_at"], batch_size=500)

@@ -100,7 +100,7 @@ class Command(BaseCommand):
 
     def _reset(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE listening_mention, listening_volumehourly, listening_volumedaily")
+            cursor.execute("TRUNCATE listening_mention, listening_volumehourly, listening_volumedaily CASCADE")
         for model in (VolumeHourly, VolumeDaily, Source, Brand):
             model.all_tenants.filter(tenant__slug="bench").delete()
         Tenant.objects.filter(slug="bench").delete()
@@ -138,7 +138,7 @@ class Command(BaseCommand):
             cursor.execute(f"SELECT {cols} FROM listening_mention WHERE tenant_id = %s",  # noqa: S608
                            [tenant.pk])
             rows = cursor.fetchall()
-            cursor.execute("TRUNCATE listening_mention")
+            cursor.execute("TRUNCATE listening_mention CASCADE")
         raw = connection.connection  # psycopg 3
         started = time.perf_counter()
         with raw.cursor() as cur, cur.copy(f"COPY listening_mention ({cols}) FROM STDIN") as copy:
