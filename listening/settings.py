@@ -155,7 +155,7 @@ DENGAR = {
     "POLL_LEASE_SECONDS": int(os.environ.get("DENGAR_POLL_LEASE_SECONDS", "300")),
     "POLL_TICK_SECONDS": float(os.environ.get("DENGAR_POLL_TICK_SECONDS", "10")),
     "MAX_TEXT_CHARS": 10_000,
-    "CLASSIFIER": os.environ.get("DENGAR_CLASSIFIER", "listening.analysis.lexicon.LexiconClassifier"),
+    "CLASSIFIER": os.environ.get("DENGAR_CLASSIFIER", "listening.analysis.engine.EngineClassifier"),
 }
 
 LOGGING = {

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from listening.analysis.base import get_classifier
+from listening.analysis.rules import apply_tenant_overrides
 from listening.models import Brand, BrandAccount, Mention, Source
 from listening.models.brands import normalise_handle
 from listening.services.rollups import volume_refresh
@@ -207,7 +208,11 @@ def mentions_ingest(
     items = _validated(source, batch, report, now)
     tenant = source.tenant
     classifier = get_classifier()
-    analyses = classifier.classify_many([i.text for i in items])
+    texts = [i.text for i in items]
+    # Engine first, then the tenant's own rules and corrections' phrases (rules beat the engine).
+    analyses = apply_tenant_overrides(
+        tenant_id=tenant.pk, texts=texts, analyses=classifier.classify_many(texts)
+    )
 
     with transaction.atomic():
         locked = Source.all_tenants.select_for_update().get(pk=source.pk)

@@ -1,0 +1,231 @@
+"""Word lists the engine reads: hand-written, not learned from any dataset.
+
+Kept apart from the code so that they can be reviewed (and grown) by people who know the
+languages, without touching the logic.
+"""
+
+from __future__ import annotations
+
+# Informal Indonesian / Malay (and a little English chat) spellings to their plain form.
+SLANG: dict[str, str] = {
+    # Indonesian / Malay
+    "blm": "belum", "blom": "belum", "blum": "belum", "lom": "belum", "tlh": "telah",
+    "gmn": "gimana", "gmna": "gimana", "gimna": "gimana", "bgmn": "bagaimana",
+    "utk": "untuk", "untk": "untuk", "buat": "buat", "hrs": "harus", "yg": "yang", "yng": "yang",
+    "dgn": "dengan", "dg": "dengan", "dng": "dengan", "gak": "tidak", "ga": "tidak",
+    "gk": "tidak", "g": "tidak", "nggak": "tidak", "ngga": "tidak", "nggk": "tidak",
+    "engga": "tidak", "enggak": "tidak", "ndak": "tidak", "gag": "tidak", "kagak": "tidak",
+    "tdk": "tidak", "tak": "tidak", "x": "tidak", "bgt": "banget", "bngt": "banget",
+    "bener": "benar", "bnr": "benar", "udh": "sudah", "udah": "sudah", "uda": "sudah",
+    "sdh": "sudah", "dah": "sudah", "sudh": "sudah", "kmrn": "kemarin", "kmarin": "kemarin",
+    "kemaren": "kemarin", "jd": "jadi", "jdi": "jadi", "tp": "tapi", "tpi": "tapi",
+    "krn": "karena", "karna": "karena", "krna": "karena", "sy": "saya", "sya": "saya",
+    "aq": "aku", "ak": "aku", "gw": "gue", "gua": "gue", "lu": "lo", "loe": "lo",
+    "sm": "sama", "dr": "dari", "dri": "dari", "lg": "lagi", "lgi": "lagi", "sj": "saja",
+    "aja": "saja", "ja": "saja", "skrg": "sekarang", "skrng": "sekarang", "skg": "sekarang",
+    "bs": "bisa", "bsa": "bisa", "bisaa": "bisa", "trs": "terus", "trus": "terus",
+    "knp": "kenapa", "np": "kenapa", "napa": "kenapa", "msh": "masih", "masi": "masih",
+    "org": "orang", "min": "admin", "mimin": "admin", "brp": "berapa", "kpn": "kapan",
+    "mcm": "macam", "sbb": "sebab", "byk": "banyak", "bnyk": "banyak", "dpt": "dapat",
+    "dapet": "dapat", "klo": "kalau", "kalo": "kalau", "kl": "kalau", "bkn": "bukan",
+    "sampe": "sampai", "smpe": "sampai", "smp": "sampai", "tgl": "tanggal", "hr": "hari",
+    "jg": "juga", "jga": "juga", "spt": "seperti", "kyk": "kayak", "kya": "kayak",
+    "sblm": "sebelum", "stlh": "setelah", "pd": "pada", "kpd": "kepada", "dlm": "dalam",
+    "tsb": "tersebut", "dll": "dan lain lain", "dsb": "dan sebagainya", "ato": "atau",
+    "atw": "atau", "sgt": "sangat", "bgmana": "bagaimana", "mksh": "makasih",
+    "makasi": "makasih", "trims": "terima kasih", "trmksh": "terima kasih", "tq": "thanks",
+    "nak": "nak", "tau": "tahu", "tahu": "tahu", "emg": "memang", "emang": "memang",
+    "mmg": "memang", "lmbt": "lambat", "lemot": "lemot", "ilang": "hilang", "ngilang": "hilang",
+    "sinyal": "sinyal", "signal": "sinyal", "resp": "respon", "respond": "respon",
+    "jwb": "jawab", "dijwb": "dijawab", "bls": "balas", "dibls": "dibalas", "pdhl": "padahal",
+    "bbrp": "beberapa", "cm": "cuma", "cuman": "cuma", "ckp": "cukup",
+    "gpp": "tidak apa apa", "gapapa": "tidak apa apa", "pake": "pakai", "pk": "pakai",
+    "nunggu": "menunggu", "nungguin": "menunggu", "dtg": "datang", "sampek": "sampai",
+    # English chat
+    "pls": "please", "plz": "please", "plox": "please", "u": "you", "ur": "your", "r": "are",
+    "thx": "thanks", "thnx": "thanks", "ty": "thank you", "dont": "don't", "cant": "can't",
+    "wont": "won't", "isnt": "isn't", "didnt": "didn't", "doesnt": "doesn't", "hv": "have",
+    "im": "i'm", "ive": "i've", "idk": "i don't know", "b4": "before", "2day": "today",
+    "bc": "because", "cuz": "because", "coz": "because", "w/": "with", "w/o": "without",
+    "wtf": "wtf", "smh": "smh", "cs": "customer service", "acct": "account", "msg": "message",
+}
+# "hrs" is ambiguous (hours / harus); in an English sentence we undo the Indonesian reading.
+EN_SLANG_OVERRIDE: dict[str, str] = {"hrs": "hours", "min": "min", "tak": "tak", "ga": "ga"}
+
+# Emoji (and a few emoticons) to a short name; the names double as features and lexicon words.
+EMOJI: dict[str, str] = {
+    "😡": "angry", "🤬": "angry", "😠": "angry", "👿": "angry", "💢": "angry",
+    "😤": "annoyed", "🙄": "annoyed", "😒": "annoyed", "😑": "annoyed",
+    "😭": "crying", "😢": "crying", "😿": "crying", "😞": "sad", "😔": "sad", "😩": "sad",
+    "😫": "sad", "☹": "sad", "🙁": "sad", "😟": "sad", "💔": "broken_heart",
+    "👎": "thumbs_down", "🤮": "disgust", "🤢": "disgust", "💩": "disgust",
+    "😂": "laugh", "🤣": "laugh", "😆": "laugh", "😅": "laugh", "😄": "happy", "😁": "happy",
+    "😀": "happy", "😃": "happy", "😊": "happy", "🙂": "happy", "☺": "happy", "😇": "happy",
+    "😍": "love", "🥰": "love", "😘": "love", "❤": "heart", "♥": "heart", "💕": "heart",
+    "💖": "heart", "💗": "heart", "💙": "heart", "💚": "heart", "💜": "heart", "🧡": "heart",
+    "💛": "heart", "👍": "thumbs_up", "👌": "ok_hand", "🙏": "pray", "👏": "clap", "🔥": "fire",
+    "💯": "hundred", "✨": "sparkles", "🎉": "party", "🤔": "thinking", "😱": "shocked",
+    "😳": "shocked", "🤦": "facepalm", "💸": "money", "💰": "money",
+}
+EMOTICONS: dict[str, str] = {
+    ":)": "happy", ":-)": "happy", ":d": "happy", "^^": "happy", "^_^": "happy", ":(": "sad",
+    ":-(": "sad", ":'(": "crying", "-_-": "annoyed", ":/": "annoyed", "<3": "heart",
+}
+EMOJI_POSITIVE = {"happy", "love", "heart", "thumbs_up", "ok_hand", "clap", "hundred",
+                  "sparkles", "party", "laugh"}
+EMOJI_NEGATIVE = {"angry", "annoyed", "crying", "sad", "broken_heart", "thumbs_down",
+                  "disgust", "facepalm"}
+
+# Function words that tell the languages apart (after slang expansion, plus raw forms).
+EN_WORDS = frozenset({
+    "the", "and", "is", "my", "you", "your", "for", "not", "this", "have", "was", "are", "with",
+    "it", "to", "of", "i", "i'm", "please", "still", "been", "no", "what", "why", "thanks", "a",
+    "an", "on", "in", "at", "be", "we", "our", "they", "me", "do", "does", "did", "can",
+    "can't", "don't", "will", "would", "just", "but", "so", "if", "that", "there", "when",
+    "how", "get", "got", "has", "had", "from", "out", "about", "all", "any", "again", "order",
+    "time", "day", "days", "hours", "customer", "service", "help", "account", "thank", "you're",
+    "it's", "won't", "didn't", "isn't", "doesn't", "im", "u", "ur", "hi", "hello", "hey",
+    "video", "song", "love", "like", "check", "channel", "subscribe",
+})
+ID_WORDS = frozenset({
+    "yang", "tidak", "sudah", "belum", "dari", "untuk", "saya", "aku", "gimana", "banget",
+    "dengan", "jadi", "kenapa", "kok", "dong", "sih", "nih", "kak", "gan", "admin", "terus",
+    "kemarin", "lagi", "sama", "bisa", "ini", "itu", "ada", "dan", "di", "ke", "juga", "karena",
+    "tapi", "saja", "masih", "mau", "akan", "atau", "kalau", "pada", "sangat", "enak", "tempat",
+    "harga", "makanan", "pelayanan", "bagus", "tolong", "mohon", "kami", "kita", "mereka",
+    "apa", "adalah", "tersebut", "oleh", "sebagai", "dalam", "telah", "hanya", "lebih", "buat",
+    "gue", "lo", "deh", "kan", "ya", "yah", "nya", "banyak", "semua", "orang", "baru", "sekali",
+    "pak", "bu", "mas", "mbak", "jual", "murah", "cek", "beli",
+    "bang", "kakak", "udah", "gak", "nggak", "tahu", "harus",
+    "sampai", "memang", "padahal", "kayak", "cuma", "pakai", "bukan", "hari", "sinyal",
+})
+# Words far more common in Malay than in Indonesian (raw or expanded forms).
+MS_ONLY = frozenset({
+    "nak", "je", "jer", "kat", "korang", "awak", "macam", "sebab", "percuma", "teruk", "hampeh",
+    "lembap", "rosak", "dekat", "tu", "ni", "malaysia", "ringgit", "rm", "sahaja", "mahu",
+    "kereta", "wang", "boleh", "takde", "tiada", "sangat", "kenapa", "pun", "lepas", "dah",
+    "betul", "saja", "salam", "beli", "harga", "agak", "cuba", "kedai", "mcm", "sbb", "xde",
+    "x", "tak", "la", "lah", "camne", "camni", "ape", "nape", "sikit", "tapi", "bila", "tanya",
+    "memang", "kalau", "semua", "kita", "anda", "ramai", "sedap", "best",
+})
+# Only the most telling ones decide Malay over Indonesian.
+MS_STRONG = frozenset({
+    "nak", "je", "jer", "kat", "korang", "awak", "percuma", "teruk", "hampeh", "lembap",
+    "rosak", "malaysia", "ringgit", "sahaja", "mahu", "takde", "tiada", "camne", "xde", "ramai",
+    "kedai", "cuba", "sikit", "ape", "nape", "macam", "sebab", "mcm", "sbb", "iklan",
+})
+ID_STRONG = frozenset({
+    "gak", "nggak", "ngga", "enggak", "banget", "bgt", "dong", "sih", "kok", "gimana", "gmn",
+    "aja", "udah", "udh", "gue", "gw", "lo", "kalian", "uang", "mobil", "gratis", "deh", "nih",
+    "kak", "gan", "mimin", "kmrn", "kemarin", "tolong", "mohon", "ya", "pak", "bu", "mbak",
+})
+
+# Sentiment lexicon: word -> weight (positive good). Used for every language; the learned
+# model adds to it for Indonesian and Malay.
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+SENTIMENT: dict[str, float] = {}
+for _w in _words(
+    "love loved lovely great thanks thank awesome amazing best good nice excellent happy "
+    "fast helpful recommend recommended perfect fantastic wonderful glad appreciate "
+    "appreciated brilliant cool superb pleased delighted enjoy enjoyed beautiful friendly "
+    "quick easy smooth congrats congratulations yay favourite favorite kudos outstanding "
+    "mantap mantul keren bagus puas cepat makasih suka senang hebat top sedap terbaik "
+    "gercep ramah memuaskan sukses enak nikmat murah lezat nyaman recomended rekomendasi "
+    "cantik oke ok mantab asik asyik lancar membantu terima kasih best syukur alhamdulillah "
+    "bersih worth terjangkau happy cinta sayang seronok gembira cun"
+):
+    SENTIMENT[_w] = 1.0
+for _w in _words(
+    "worst terrible awful bad broken useless horrible scam angry disappointed disappointing "
+    "disappointment rude unacceptable ridiculous hate hated poor pathetic shame shameful "
+    "annoying annoyed frustrated frustrating sucks suck crap garbage trash joke nightmare "
+    "fail failed failing failure wrong problem problems issue issues error slow delayed "
+    "overcharged ripped ripoff incompetent unhelpful nonsense sad sorry mess worse lousy "
+    "kecewa parah lambat lemot rusak hilang gangguan buruk jelek mengecewakan kapok tipu "
+    "penipu penipuan mati putus lelet telat terlambat marah kesal kesel payah susah gagal "
+    "rosak teruk hampeh lembap mahal kotor bau basi lama benci menyesal sedih capek ribet "
+    "anjir anjing bangsat goblok bodoh tolol sampah zonk nyesel hancur error bohong"
+):
+    SENTIMENT[_w] = -1.0
+SENTIMENT.update({"emo_" + e: 1.0 for e in EMOJI_POSITIVE})
+SENTIMENT.update({"emo_" + e: -1.0 for e in EMOJI_NEGATIVE})
+SENTIMENT["emo_laugh"] = 0.3
+NEGATORS = frozenset({"not", "no", "never", "tidak", "bukan", "kurang", "don't", "didn't",
+                      "isn't", "wasn't", "won't", "can't", "doesn't", "aren't", "belum"})
+
+# Complaint cues: word or bigram -> weight. Service failures, waiting, money back, escalation.
+COMPLAINT_CUES: dict[str, float] = {
+    # English
+    "still": 1.0, "waiting": 1.0, "waited": 1.0, "refund": 1.2, "never": 0.8, "nobody": 1.0,
+    "ignored": 1.2, "ignoring": 1.2, "broken": 1.2, "broke": 0.8, "lost": 0.8, "missing": 1.0,
+    "cancel": 0.6, "cancelled": 0.8, "canceled": 0.8, "charged": 1.0, "overcharged": 1.5,
+    "worst": 1.5, "unacceptable": 1.5, "disappointed": 1.3, "disappointing": 1.2, "fix": 0.8,
+    "fixed": 0.5, "terrible": 1.2, "awful": 1.2, "horrible": 1.2, "useless": 1.2, "rude": 1.2,
+    "delayed": 1.0, "delay": 0.8, "late": 0.6, "error": 0.8, "outage": 1.2, "down": 0.5,
+    "doesn't": 0.7, "didn't": 0.6, "won't": 0.6, "can't": 0.5, "not": 0.4, "no": 0.3,
+    "yet": 0.5, "again": 0.6, "ridiculous": 1.3, "joke": 0.8, "pathetic": 1.5, "fail": 1.0,
+    "failed": 1.0, "wrong": 0.9, "problem": 0.9, "issue": 0.8, "issues": 0.8, "complaint": 1.2,
+    "poor": 1.0, "charge": 0.5, "money": 0.5, "hours": 0.5, "days": 0.5, "weeks": 0.7,
+    "months": 0.6, "stuck": 1.0, "crash": 1.0, "crashes": 1.0, "crashing": 1.0, "slow": 0.9,
+    "sucks": 1.2, "hate": 1.0, "annoying": 1.0, "frustrating": 1.2, "frustrated": 1.2,
+    "shame": 0.8, "garbage": 1.2, "trash": 1.0, "scam": 1.3, "sort": 0.4, "response": 0.6,
+    "reply": 0.5, "answer": 0.4, "damaged": 1.2, "faulty": 1.2, "incorrect": 0.9, "keeps": 0.7,
+    "bad": 0.9, "worse": 1.0, "mess": 0.9, "nothing": 0.5, "anyone": 0.4, "lie": 0.8,
+    "lied": 1.0, "customer": 0.3, "service": 0.3, "deliver": 0.5, "delivered": 0.4,
+    "delivery": 0.4, "arrived": 0.3, "received": 0.3, "ordered": 0.4, "paid": 0.6,
+    "wtf": 1.0, "smh": 0.8, "seriously": 0.8, "ugh": 0.9, "why": 0.5,
+    # Indonesian / Malay
+    "belum": 1.0, "lapor": 1.0, "komplain": 1.3, "keluhan": 1.2, "hilang": 1.0,
+    "gangguan": 1.3, "rusak": 1.2, "lemot": 1.2, "lambat": 1.0, "telat": 1.0, "terlambat": 1.0,
+    "kecewa": 1.4, "respon": 0.8, "dibalas": 0.8, "balas": 0.6, "gagal": 1.1, "rosak": 1.2,
+    "teruk": 1.3, "tolong": 0.7, "kapan": 0.6, "kenapa": 0.6, "hampeh": 1.4, "lembap": 1.0,
+    "mati": 0.8, "putus": 0.9, "tidak": 0.4, "padahal": 0.8, "masih": 0.6,
+    "terus": 0.4, "parah": 1.2, "kesal": 1.2, "kesel": 1.2, "payah": 1.1, "menunggu": 0.9,
+    "nunggu": 0.9, "dana": 0.4, "saldo": 0.4, "potong": 0.6, "terpotong": 1.0, "pulsa": 0.3,
+    "sinyal": 0.6, "lelet": 1.2, "mengecewakan": 1.4, "tipu": 1.2, "penipu": 1.3,
+    "gimana": 0.5, "mana": 0.4, "sudah": 0.2, "jawab": 0.4, "dijawab": 0.6, "solusi": 0.8,
+    "ganti": 0.4, "rugi": 1.0,
+}
+COMPLAINT_BIGRAMS: dict[str, float] = {
+    "still waiting": 1.5, "still not": 1.2, "still no": 1.2, "no response": 1.5,
+    "no reply": 1.5, "not working": 1.5, "doesn't work": 1.5, "isn't working": 1.5,
+    "never received": 1.5, "never arrived": 1.5, "customer service": 0.6, "on hold": 1.2,
+    "been waiting": 1.4, "not happy": 1.5, "not impressed": 1.5, "what's going": 0.8,
+    "sort out": 0.8, "sort it": 0.8, "money back": 1.3, "no one": 1.0, "fed up": 1.5,
+    "belum ada": 1.0, "tidak bisa": 1.0, "belum dibalas": 1.5, "tidak ada": 0.6,
+    "tidak respon": 1.5, "sampai sekarang": 1.2, "dari kemarin": 1.0, "kok tidak": 1.0,
+    "tidak boleh": 0.8, "tidak dapat": 0.8, "sudah lapor": 1.5, "belum sampai": 1.3,
+    "tidak sampai": 1.2, "mohon bantuannya": 0.6, "tolong dong": 0.8, "tidak jelas": 1.0,
+}
+PRAISE_WORDS = frozenset({
+    "thanks", "thank", "love", "great", "awesome", "amazing", "best", "excellent", "perfect",
+    "fantastic", "brilliant", "appreciate", "kudos", "congrats", "makasih", "terima",
+    "mantap", "keren", "bagus", "puas", "terbaik", "hebat", "recommended", "emo_love",
+    "emo_heart", "emo_thumbs_up", "emo_clap",
+})
+QUESTION_WORDS = frozenset({
+    "how", "what", "when", "where", "why", "who", "which", "can", "could", "does", "do", "is",
+    "are", "will", "would", "should", "apakah", "gimana", "bagaimana", "berapa", "kapan",
+    "dimana", "mana", "bisa", "boleh", "ada", "kenapa", "mengapa", "siapa", "apa", "camne",
+})
+
+# Spam cues (adverts, follow-for-follow, money schemes) in the three languages.
+SPAM_CUES: dict[str, float] = {
+    "iklan": 1.5, "percuma": 0.8, "jual": 1.2, "murah": 0.8, "followers": 1.2, "follower": 1.0,
+    "promo": 1.0, "diskon": 0.9, "giveaway": 1.0, "subscribe": 1.0, "forex": 1.5, "slot": 1.0,
+    "gacor": 2.0, "pinjaman": 1.2, "pinjol": 1.5, "whatsapp": 1.0, "wa": 0.6, "order": 0.4,
+    "free": 0.6, "click": 1.0, "channel": 0.8, "win": 0.6, "cheap": 1.0, "buy": 0.6,
+    "dapatkan": 0.9, "hubungi": 1.0, "daftar": 0.8, "bonus": 1.0, "deposit": 1.2,
+    "togel": 2.0, "judi": 1.5, "casino": 1.5, "jackpot": 1.5, "investasi": 0.8, "profit": 1.0,
+    "untung": 0.6, "reseller": 1.0, "dropship": 1.0, "ready": 0.4, "stok": 0.5,
+    "grosir": 1.0, "online": 0.4, "likes": 0.8, "viewers": 0.8, "jasa": 1.0, "bisnis": 0.6,
+    "peluang": 0.8, "pendapatan": 0.8, "income": 1.0, "earn": 1.0, "money": 0.4,
+    "visit": 0.8, "website": 0.8, "link": 0.5, "bio": 0.6, "dm": 0.5, "inbox": 0.6,
+    "followback": 1.5, "f4f": 1.5, "l4l": 1.5, "sub4sub": 1.5, "subs": 0.8, "promosi": 1.0,
+    "kredit": 0.6, "tunai": 0.6, "klik": 1.0, "gratis": 0.6, "hadiah": 0.6, "menang": 0.5,
+}

@@ -1,0 +1,201 @@
+"""Fitting the shipped weights. Needs scikit-learn and scipy; inference needs neither.
+
+Only data whose licence lets a model ship may come in here: SmSA (Apache-2.0) for sentiment and
+the YouTube spam collection (CC BY 4.0) for spam. See NOTICE.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from listening.analysis.engine import features
+from listening.analysis.engine.model import FORMAT
+from listening.analysis.engine.text import tokenise
+
+SCALE = 1e-4  # weights are stored as integers of this unit
+SHIPPABLE = ("id_smsa_train.csv", "youtube_comments_dev.csv")
+
+
+@dataclass
+class TrainConfig:
+    sentiment_csv: Path
+    spam_csv: Path
+    spam_exclude_groups: Sequence[str] = ()
+    sentiment_c: float = 10.0  # NB-LR; chosen by 3-fold CV on the SmSA training split
+    spam_c: float = 10.0
+    sentiment_features: int = 60_000
+    spam_features: int = 20_000
+    min_df: int = 2
+    seed: int = 0
+    log: list[str] = field(default_factory=list)
+
+
+def read_rows(path: str | Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def documents(texts: Iterable[str]) -> list[list[str]]:
+    return [tokenise(t)[1].words for t in texts]
+
+
+def matrix(docs: list[list[str]], keep: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+    """The feature matrix the runtime sees (see ``LinearModels.logits``), optionally with only
+    the columns in ``keep``."""
+    from scipy import sparse
+
+    doc_idx, buckets, counts = features.hashed(docs)
+    values = 1.0 / np.sqrt(np.maximum(counts, 1))[doc_idx]
+    x = sparse.csr_matrix((values, (doc_idx, buckets)), shape=(len(docs), 2**features.BITS))
+    if keep is not None:
+        x = x[:, keep]
+    return x
+
+
+def frequent_buckets(docs: list[list[str]], min_df: int) -> np.ndarray:
+    """Buckets that occur in at least ``min_df`` documents."""
+    doc_idx, buckets, _ = features.hashed(docs)
+    pairs = np.unique(doc_idx.astype(np.int64) * 2**features.BITS + buckets)
+    df = np.bincount(pairs % 2**features.BITS, minlength=2**features.BITS)
+    return np.flatnonzero(df >= min_df)
+
+
+def fit_logreg(x, y: list[str], c: float, seed: int = 0):  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(
+        C=c, max_iter=2_000, class_weight="balanced", random_state=seed, solver="lbfgs"
+    )
+    model.fit(x, y)
+    return model
+
+
+@dataclass
+class OneVsRest:
+    """What the weight file needs of a multi-class linear model."""
+
+    classes_: np.ndarray
+    coef_: np.ndarray
+    intercept_: np.ndarray
+
+
+def fit_nblr(x, y: list[str], c: float, alpha: float = 1.0, seed: int = 0) -> OneVsRest:  # type: ignore[no-untyped-def]
+    """One-vs-rest logistic regression over naive-Bayes-scaled features (NBSVM, Wang and
+    Manning 2012). The scaling folds into the weights, so inference stays one linear layer."""
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.asarray(y)
+    classes = np.unique(labels)
+    present = x.copy()
+    present.data[:] = 1.0
+    coefs, biases = [], []
+    for cls in classes:
+        pos = labels == cls
+        p = np.asarray(present[pos].sum(axis=0)).ravel() + alpha
+        q = np.asarray(present[~pos].sum(axis=0)).ravel() + alpha
+        r = np.log((p / p.sum()) / (q / q.sum()))
+        model = LogisticRegression(C=c, max_iter=2_000, class_weight="balanced",
+                                   random_state=seed)
+        model.fit(x.multiply(r).tocsr(), pos)
+        coefs.append(model.coef_[0] * r)
+        biases.append(model.intercept_[0])
+    return OneVsRest(classes, np.vstack(coefs), np.asarray(biases))
+
+
+def train(config: TrainConfig) -> dict[str, object]:
+    """Fit both models and return the weight file's content."""
+    sent_rows = read_rows(config.sentiment_csv)
+    spam_rows = [
+        r for r in read_rows(config.spam_csv) if r.get("group") not in config.spam_exclude_groups
+    ]
+    sent_docs = documents(r["text"] for r in sent_rows)
+    spam_docs = documents(r["text"] for r in spam_rows)
+    sent_y = [r["label"] for r in sent_rows]
+    spam_y = [r["label"] for r in spam_rows]
+
+    keep_sent = frequent_buckets(sent_docs, config.min_df)
+    keep_spam = frequent_buckets(spam_docs, config.min_df)
+    config.log.append(
+        f"sentiment: {len(sent_docs)} texts, {len(keep_sent)} buckets; "
+        f"spam: {len(spam_docs)} texts, {len(keep_spam)} buckets"
+    )
+    sent_model = fit_nblr(matrix(sent_docs, keep_sent), sent_y, config.sentiment_c)
+    spam_model = fit_logreg(matrix(spam_docs, keep_spam), spam_y, config.spam_c)
+
+    sign = 1.0 if spam_model.classes_[1] == "spam" else -1.0
+    n_sent = len(sent_model.classes_)
+    table = np.zeros((2**features.BITS, n_sent + 1))
+    table[keep_sent, :n_sent] = sent_model.coef_.T
+    table[keep_spam, n_sent] = sign * spam_model.coef_[0]
+    # Keep each task's strongest buckets; the rest contribute little and cost file size.
+    strongest_sent = np.argsort(-np.abs(table[:, :n_sent]).max(axis=1))[: config.sentiment_features]
+    strongest_spam = np.argsort(-np.abs(table[:, n_sent]))[: config.spam_features]
+    kept = np.union1d(strongest_sent, strongest_spam)
+    kept = kept[np.abs(table[kept]).max(axis=1) > 0]
+    weights = np.rint(table[kept] / SCALE).astype(np.int64)
+    return {
+        "format": FORMAT,
+        "bits": features.BITS,
+        "scale": SCALE,
+        "buckets": kept.tolist(),
+        "weights": weights.ravel().tolist(),
+        "tasks": {
+            "sentiment": {
+                "classes": list(sent_model.classes_),
+                "columns": [0, n_sent],
+                "bias": [round(float(b), 6) for b in sent_model.intercept_],
+            },
+            "spam": {
+                "classes": ["ham", "spam"],
+                "columns": [n_sent, n_sent + 1],
+                "bias": [round(sign * float(spam_model.intercept_[0]), 6)],
+            },
+        },
+        "meta": {
+            "sentiment_data": Path(config.sentiment_csv).name,
+            "spam_data": Path(config.spam_csv).name,
+            "spam_excluded_groups": list(config.spam_exclude_groups),
+            "sentiment_model": "nb-logreg one-vs-rest",
+            "sentiment_c": config.sentiment_c,
+            "spam_c": config.spam_c,
+            "min_df": config.min_df,
+            "licences": "SmSA: Apache-2.0 (IndoNLU); YouTube Spam Collection: CC BY 4.0",
+        },
+    }
+
+
+def write(content: dict[str, object], path: str | Path) -> int:
+    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
+
+
+def cross_validate(
+    texts: list[str], labels: list[str], c: float, folds: int = 5, seed: int = 0,
+    groups: list[str] | None = None,
+) -> tuple[float, float]:
+    """Macro-F1 and accuracy of this feature set + logistic regression under k-fold CV
+    (or leave-one-group-out with ``groups``). For reporting only: nothing here is shipped."""
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
+
+    docs = documents(texts)
+    y = np.asarray(labels)
+    if groups is not None:
+        splits = LeaveOneGroupOut().split(docs, y, groups)
+    else:
+        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(docs, y)
+    pred = np.empty_like(y)
+    for train_idx, test_idx in splits:
+        train_docs = [docs[i] for i in train_idx]
+        keep = frequent_buckets(train_docs, 2)
+        model = fit_logreg(matrix(train_docs, keep), list(y[train_idx]), c, seed)
+        pred[test_idx] = model.predict(matrix([docs[i] for i in test_idx], keep))
+    return float(f1_score(y, pred, average="macro")), float(accuracy_score(y, pred))

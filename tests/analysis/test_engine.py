@@ -1,0 +1,144 @@
+"""What the engine understands of Indonesian, Malay and English mentions, and of bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from listening.analysis.base import Analysis
+from listening.analysis.engine import EngineClassifier
+from listening.analysis.engine.text import MAX_CHARS, tokenise
+
+ABBREVIATED_COMPLAINT = (
+    "@telkomsel sinyal ilang terus dr kmrn, udh lapor 2x blm ada respon jd gmn dong??"
+)
+
+
+@pytest.fixture(scope="module")
+def engine() -> EngineClassifier:
+    return EngineClassifier()
+
+
+def test_it_expands_slang_and_stretched_words() -> None:
+    norm, tk = tokenise("blm tlh gmn utk hrs yg dgn gak ga nggak bgt udh sdh kmrn bangettt")
+    assert norm == ("belum telah gimana untuk harus yang dengan tidak tidak tidak banget "
+                    "sudah sudah kemarin banget")
+    assert tk.lang == "id"
+
+
+def test_it_names_emoji_in_the_normalised_text() -> None:
+    norm, tk = tokenise("mantap 😍👍")
+    assert norm == "mantap :love: :thumbs_up:"
+    assert "emo_love" in tk.words
+
+
+def test_it_reads_hrs_as_hours_in_english() -> None:
+    norm, _ = tokenise("I have been waiting for 3 hrs and nobody picked up the phone")
+    assert "hours" in norm.split()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (ABBREVIATED_COMPLAINT, "id"),
+        ("Kenapa lah servis korang teruk sangat, dah seminggu tak boleh guna", "ms"),
+        ("Salam Cityiklan Iklancoffee andaforex iklan percuma Online Malaysia", "ms"),
+        ("My order still hasn't arrived and nobody answers the phone", "en"),
+        ("😂😂😂", "other"),
+    ],
+)
+def test_it_detects_the_language(engine: EngineClassifier, text: str, lang: str) -> None:
+    assert engine.classify(text).lang == lang
+
+
+def test_an_abbreviated_indonesian_complaint_is_a_complaint_not_spam(
+    engine: EngineClassifier,
+) -> None:
+    a = engine.classify(ABBREVIATED_COMPLAINT)
+    assert a.is_complaint and not a.is_spam
+    assert a.intent == "complaint"
+    assert a.sentiment == "negative" and a.sentiment_score < 0
+    assert "belum" in a.evidence or "lapor" in a.evidence
+    assert "sinyal hilang terus dari kemarin sudah lapor" in a.normalised_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salam Cityiklan Iklancoffee andaforex iklan percuma Online Malaysia",
+        "JUAL followers murah, wa 081234567890",
+        "Check out my channel and subscribe http://bit.ly/xyz free giveaway!!",
+    ],
+)
+def test_it_flags_advert_spam(engine: EngineClassifier, text: str) -> None:
+    a = engine.classify(text)
+    assert a.is_spam
+    assert not a.is_complaint
+
+
+def test_a_malay_complaint_is_a_complaint(engine: EngineClassifier) -> None:
+    a = engine.classify("Kenapa lah servis korang teruk sangat, dah seminggu tak boleh guna")
+    assert a.is_complaint and not a.is_spam and a.sentiment == "negative"
+
+
+def test_an_english_complaint_names_its_evidence(engine: EngineClassifier) -> None:
+    a = engine.classify("@united still waiting for my refund, 3 weeks and no response. Useless")
+    assert a.is_complaint and a.intent == "complaint"
+    assert 0.5 < a.complaint_confidence <= 1
+    assert "still waiting" in a.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("makanannya enak banget, pelayanan ramah, pasti balik lagi", "positive"),
+        ("pelayanan buruk, makanan basi, sangat mengecewakan", "negative"),
+        ("Thank you so much, the support team was amazing!", "positive"),
+    ],
+)
+def test_it_reads_sentiment(engine: EngineClassifier, text: str, sentiment: str) -> None:
+    a = engine.classify(text)
+    assert a.sentiment == sentiment
+    assert (a.sentiment_score > 0) == (sentiment == "positive")
+
+
+def test_praise_and_questions_have_their_intent(engine: EngineClassifier) -> None:
+    assert engine.classify("Love the new app, great job team!").intent == "praise"
+    assert engine.classify("@bca kak, jam buka cabang hari sabtu jam berapa ya?").intent == (
+        "question"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", "   ", None, b"\xff\xfe\x00bytes", 12345, "😡" * 50, "http://a.b/c https://x.y",
+        "a" * 100_000, "x." * 50_000, "<" * 10_000, "&" * 10_000, "\ud800 lone surrogate",
+        "itâ€™s broken again", "\x00\x01\x02 control", "ﾃｽﾄ 全角 テスト", "@" * 5_000,
+        "bagus but the delivery was so late lah, tak best", "#" * 3_000 + "!?" * 3_000,
+    ],
+)
+def test_it_gives_a_defined_result_for_bad_input(engine: EngineClassifier, text: object) -> None:
+    a = engine.classify(text)  # type: ignore[arg-type]
+    assert isinstance(a, Analysis)
+    assert a.lang in {"en", "id", "ms", "other"}
+    assert a.sentiment in {"positive", "neutral", "negative"}
+    assert a.intent in {"complaint", "question", "praise", "other"}
+    assert -1 <= a.sentiment_score <= 1 and 0 <= a.complaint_confidence <= 1
+    assert len(a.normalised_text) <= 4 * MAX_CHARS
+
+
+def test_empty_text_is_neutral_other_and_not_flagged(engine: EngineClassifier) -> None:
+    a = engine.classify("")
+    assert (a.lang, a.sentiment, a.intent, a.is_complaint, a.is_spam) == (
+        "other", "neutral", "other", False, False,
+    )
+
+
+def test_it_repairs_mojibake() -> None:
+    assert tokenise("itâ€™s")[0] == "it’s"
+
+
+def test_classify_many_matches_classify(engine: EngineClassifier) -> None:
+    texts = [ABBREVIATED_COMPLAINT, "", "Love it!", "JUAL followers murah, wa 081234567890"]
+    assert engine.classify_many(texts) == [engine.classify(t) for t in texts]
+    assert engine.classify_many([]) == []
