@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -14,9 +16,12 @@ from dashboard.decorators import tenant_member_required
 from dashboard.forms import MentionFilterForm
 from dashboard.tenancy import visible_tenants
 from listening.models import Mention, Role, Source, Tenant
+from listening.selectors.corrections import correction_history
 from listening.selectors.flags import tenant_flags, unanswered_complaints
 from listening.selectors.portfolio import agency_portfolio
+from listening.selectors.tenancy import role_at_least
 from listening.selectors.volume import volume_series
+from listening.services.corrections import correction_create
 
 # The tenant page reloads itself this often, so a demo visibly fills up as the worker polls.
 REFRESH_SECONDS = 30
@@ -89,12 +94,38 @@ def mention_list(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpRes
     })
 
 
+class RelabelForm(forms.Form):
+    """One correction: which field, which label, in one choice ("complaint:not_complaint")."""
+
+    label = forms.ChoiceField(label="Relabel as", choices=[
+        ("Complaint", [("complaint:complaint", "Complaint"),
+                       ("complaint:not_complaint", "Not a complaint")]),
+        ("Spam", [("spam:spam", "Spam"), ("spam:ham", "Not spam")]),
+        ("Sentiment", [("sentiment:positive", "Positive"), ("sentiment:neutral", "Neutral"),
+                       ("sentiment:negative", "Negative")]),
+    ])
+
+    def correction(self) -> tuple[str, str]:
+        field, _, value = self.cleaned_data["label"].partition(":")
+        return field, value
+
+
 @tenant_member_required
 def mention_detail(
     request: HttpRequest, *, tenant: Tenant, role: Role, mention_id: int
 ) -> HttpResponse:
     # The scoped manager: another tenant's id is simply not found.
     mention = get_object_or_404(Mention.objects.select_related("source", "brand"), pk=mention_id)
+    can_relabel = role_at_least(role, Role.ANALYST)
+    relabel_form = RelabelForm()
+    if request.method == "POST":
+        if not can_relabel:
+            raise PermissionDenied("Analysts and above may relabel mentions.")
+        relabel_form = RelabelForm(request.POST)
+        if relabel_form.is_valid():
+            field, value = relabel_form.correction()
+            correction_create(mention=mention, field=field, value=value, user=request.user)
+            return redirect("dashboard:mention", slug=tenant.slug, mention_id=mention.pk)
     thread_id = mention.thread_external_id or mention.external_id
     thread = list(
         Mention.objects.filter(source=mention.source_id)
@@ -114,4 +145,7 @@ def mention_detail(
         "now": timezone.now(),
         "mention": mention,
         "thread": thread,
+        "can_relabel": can_relabel,
+        "relabel_form": relabel_form,
+        "corrections": list(correction_history(mention=mention)[:50]),
     })

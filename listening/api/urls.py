@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from listening.api.brands import BrandViewSet
+from listening.api.corrections import CorrectionExportView, CorrectionViewSet, RuleViewSet
 from listening.api.flags import FlagsView
 from listening.api.mentions import MentionViewSet
 from listening.api.portfolio import PortfolioView
@@ -33,4 +34,12 @@ urlpatterns = [
         MentionViewSet.as_view({"get": "retrieve"}),
         name="api-mention-detail",
     ),
+    path(
+        f"{TENANT}/corrections/",
+        CorrectionViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-correction-list",
+    ),
+    path(f"{TENANT}/corrections/export/", CorrectionExportView.as_view(), name="api-correction-export"),
+    path(f"{TENANT}/rules/", RuleViewSet.as_view(COLLECTION), name="api-rule-list"),
+    path(f"{TENANT}/rules/<int:pk>/", RuleViewSet.as_view(MEMBER), name="api-rule-detail"),
 ]

@@ -1,4 +1,5 @@
 from listening.models.brands import Brand, BrandAccount
+from listening.models.corrections import Correction, ReclassifyRun, TenantRule
 from listening.models.mentions import Mention
 from listening.models.sources import Source
 from listening.models.tenancy import Agency, AgencyMembership, Membership, Role, Tenant
@@ -9,11 +10,14 @@ __all__ = [
     "AgencyMembership",
     "Brand",
     "BrandAccount",
+    "Correction",
     "Membership",
     "Mention",
+    "ReclassifyRun",
     "Role",
     "Source",
     "Tenant",
+    "TenantRule",
     "VolumeDaily",
     "VolumeHourly",
 ]
