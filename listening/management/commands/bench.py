@@ -33,13 +33,60 @@ class Command(BaseCommand):
     help = "Measure end-to-end ingestion in mentions/s and compare with a raw COPY of the same rows."
 
     def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--only", choices=["classifier", "ingest"], default=None)
+        parser.add_argument("--texts", type=int, default=30_000, help="texts for the classifier")
         parser.add_argument("--mentions", type=int, default=60_000, help="about how many in all")
         parser.add_argument("--sources", type=int, default=4)
         parser.add_argument("--concurrency", type=int, default=2)
         parser.add_argument("--batch", type=int, default=5_000, help="items per fetch")
 
-    def handle(self, *args: Any, mentions: int, sources: int, concurrency: int, batch: int,
-               **options: Any) -> None:
+    def handle(self, *args: Any, only: str | None, texts: int, mentions: int, sources: int,
+               concurrency: int, batch: int, **options: Any) -> None:
+        if only in (None, "classifier"):
+            self._bench_classifier(texts)
+        if only in (None, "ingest"):
+            self._bench_ingest(mentions, sources, concurrency, batch)
+
+    def _bench_classifier(self, n: int) -> None:
+        """Texts per second on one core for the configured engine, and the process's peak RSS."""
+        import resource
+
+        from listening.analysis.base import get_classifier
+        from workers.adapters.mock.adapter import MockAdapter
+
+        corpus = [str(m.text) for m in MockAdapter(
+            {"seed": 3, "rate_per_hour": 3000, "backfill_days": 1, "max_items": 100_000}
+        ).fetch(cursor=None).mentions if isinstance(m.text, str)]
+        shared = settings.BASE_DIR.parent / "shared" / "data"
+        for name in ("complaints/en_tweets_dev.csv", "sentiment/id_smsa_valid.csv"):
+            if (shared / name).exists():
+                import csv
+
+                with (shared / name).open(newline="", encoding="utf-8") as f:
+                    corpus += [row["text"] for row in csv.DictReader(f)]
+        corpus = (corpus * (n // max(1, len(corpus)) + 1))[:n]
+        classifier = get_classifier()
+        classifier.classify_many(corpus[:200])  # load weights outside the timing
+        cpu, wall = time.process_time(), time.perf_counter()
+        for start in range(0, len(corpus), 5000):
+            classifier.classify_many(corpus[start : start + 5000])
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        from listening.analysis.lexicon import LexiconClassifier
+
+        baseline_cpu = time.process_time()
+        LexiconClassifier().classify_many(corpus)
+        baseline_cpu = time.process_time() - baseline_cpu
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(f"classifier {settings.DENGAR['CLASSIFIER']} on {len(corpus):,} texts "
+                          f"(mock, complaints and SmSA texts), one process:")
+        self.stdout.write(f"  {len(corpus) / cpu:,.0f} texts/s of CPU time ({len(corpus) / wall:,.0f}/s wall); "
+                          f"the word-list baseline (listening.analysis.lexicon): "
+                          f"{len(corpus) / baseline_cpu:,.0f} texts/s; engine / baseline {baseline_cpu / cpu:.2f}")
+        self.stdout.write(f"  peak resident memory of the process (Django included): {rss_mb:,.0f} MB")
+        self.stdout.write(f"  target: 10,000 texts/s and < 300 MB -> "
+                          f"{'met' if len(corpus) / cpu >= 10_000 and rss_mb < 300 else 'NOT met'}")
+
+    def _bench_ingest(self, mentions: int, sources: int, concurrency: int, batch: int) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL (make bench does).")
         call_command("migrate", verbosity=0)
