@@ -1,0 +1,115 @@
+"""The seasonal baseline: what each step's count should be, from the past only.
+
+expected(t) = day-median(t) x weekday-factor(t), where
+  day-median(t)    = median of the smoothed count at the same time of day on each of the last
+                     7 days (a robust daily profile that follows the recent level);
+  weekday-factor   = median over the last 4 weeks of how the 24 hours around that same time of
+                     week compared with their own day-median (weekends are quieter); a day-long
+                     mean, because an hour's ratio is too noisy on small counts.
+While there is less than a day of history the baseline is the mean so far. Medians keep a past
+spike, dip or collector outage from moving the baseline.
+
+Two implementations of the same formula: `baseline_matrix` for many series and all steps at
+once, `baseline_next` for the next step of one streaming series. They share the reductions
+below, so both give bit-identical numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from listening.analysis.volume.config import Params
+
+N_DAYS = 7
+N_WEEKS = 4
+RATIO_PSEUDOCOUNT = 0.1
+FACTOR_BOUNDS = (np.log(0.2), np.log(5.0))
+
+
+def window_means(values: np.ndarray) -> np.ndarray:
+    """Mean along the last axis, ignoring NaN; NaN where nothing is known."""
+    known = np.isfinite(values)
+    total = np.where(known, values, 0.0).sum(axis=-1)
+    count = known.sum(axis=-1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def masked_median(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median along the last axis ignoring NaN, and how many values it saw."""
+    ordered = np.sort(values, axis=-1)  # NaN sorts last
+    count = np.isfinite(values).sum(axis=-1)
+    lo = np.maximum((count - 1) // 2, 0)[..., None]
+    hi = (count // 2)[..., None]
+    hi = np.minimum(hi, values.shape[-1] - 1)
+    med = (np.take_along_axis(ordered, lo, -1)[..., 0] + np.take_along_axis(ordered, hi, -1)[..., 0]) / 2
+    return np.where(count > 0, med, np.nan), count
+
+
+def _factor(log_ratios: np.ndarray) -> np.ndarray:
+    med, count = masked_median(log_ratios)
+    weight = np.minimum(count, 1.0)
+    return np.where(count > 0, np.exp(np.clip(weight * np.nan_to_num(med), *FACTOR_BOUNDS)), 1.0)
+
+
+def _log_ratio(smoothed: np.ndarray, day_median: np.ndarray) -> np.ndarray:
+    return np.log((smoothed + RATIO_PSEUDOCOUNT) / (day_median + RATIO_PSEUDOCOUNT))
+
+
+def _shifted(a: np.ndarray, lag: int, fill_below: int = 0) -> np.ndarray:
+    """a[:, t - lag], NaN where t - lag < fill_below."""
+    out = np.full_like(a, np.nan)
+    start = lag + fill_below
+    if start < a.shape[1]:
+        out[:, start:] = a[:, fill_below : a.shape[1] - lag]
+    return out
+
+
+def baseline_matrix(x: np.ndarray, p: Params) -> np.ndarray:
+    """Expected count for every (series, step) of `x` (N, T), each from the steps before it."""
+    x = np.asarray(x, dtype=float)
+    n, t_len = x.shape
+    padded = np.pad(x, ((0, 0), (p.h, p.h)), constant_values=np.nan)
+    smoothed = window_means(np.lib.stride_tricks.sliding_window_view(padded, 2 * p.h + 1, axis=1))
+    lags = np.stack([_shifted(smoothed, i * p.day) for i in range(1, N_DAYS + 1)], axis=-1)
+    day_median, _ = masked_median(lags)
+    for t in range(1, min(p.day, t_len)):
+        day_median[:, t] = window_means(x[:, :t])
+    if not p.week:
+        return day_median
+    half = p.day // 2
+    padded = np.pad(x, ((0, 0), (half, half)), constant_values=np.nan)
+    daily = window_means(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=1))
+    daily_lags = np.stack([_shifted(daily, i * p.day) for i in range(1, N_DAYS + 1)], axis=-1)
+    ratio = _log_ratio(daily, masked_median(daily_lags)[0])
+    weekly = np.stack([_shifted(ratio, j * p.week, p.day) for j in range(1, N_WEEKS + 1)], axis=-1)
+    return day_median * _factor(weekly)
+
+
+def baseline_next(history: np.ndarray, t: int, p: Params) -> float:
+    """Expected count at absolute step `t`, given `history` = the counts of steps t-len..t-1."""
+    offset = t - len(history)
+
+    def smoothed_at(positions: np.ndarray, half: int = p.h) -> np.ndarray:
+        idx = positions[:, None] + np.arange(-half, half + 1)[None, :]
+        valid = (idx >= 0) & (idx < t)
+        vals = np.where(valid, history[np.clip(idx - offset, 0, len(history) - 1)], np.nan)
+        return window_means(vals[None, :, :])[0]
+
+    def day_median_at(u: int, half: int = p.h) -> float:
+        lag_pos = u - p.day * np.arange(1, N_DAYS + 1)
+        vals = np.where(lag_pos >= 0, smoothed_at(np.maximum(lag_pos, 0), half), np.nan)
+        if not np.isfinite(vals).any():
+            return float(window_means(history[None, : u - offset])[0]) if u >= 1 else float("nan")
+        med, _ = masked_median(vals[None, :])
+        return float(med[0])
+
+    expected = day_median_at(t)
+    if not p.week:
+        return expected
+    ratios = np.full(N_WEEKS, np.nan)
+    for j in range(1, N_WEEKS + 1):
+        u = t - j * p.week
+        if u >= p.day:
+            half = p.day // 2
+            ratios[j - 1] = _log_ratio(smoothed_at(np.array([u]), half)[0], day_median_at(u, half))
+    return float(expected * _factor(ratios[None, :])[0])

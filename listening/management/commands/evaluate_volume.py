@@ -1,0 +1,160 @@
+"""Score the online volume detector on labelled series (timestamp,value CSVs and a labels.json).
+
+    python manage.py evaluate_volume DIR --labels DIR/labels.json [--json]
+        [--direction up|down|both] [--sensitivity low|normal|high]
+
+labels.json maps a file name to {"direction": "up"|"down", "windows": [[start, end], ...]}.
+Each file is run online (each step sees only the past) with the file's direction unless
+--direction overrides it; hits and false alerts follow shared/data/README.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from listening.analysis.volume import DIRECTIONS, SENSITIVITIES, detect, infer_step_seconds, score_alerts
+from listening.analysis.volume.scoring import FileScore
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).replace(tzinfo=None)
+
+
+def read_series(path: Path) -> tuple[list[datetime], list[float]]:
+    stamps: list[datetime] = []
+    values: list[float] = []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            stamps.append(parse_time(row["timestamp"]))
+            raw = (row.get("value") or "").strip()
+            values.append(float(raw) if raw else float("nan"))
+    return stamps, values
+
+
+def read_labels(path: Path) -> dict[str, dict[str, Any]]:
+    """Accepts {file: {"direction", "windows"}} and, leniently, {file: [[start, end], ...]}."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"cannot read labels {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise CommandError("labels.json must be an object keyed by file name")
+    labels: dict[str, dict[str, Any]] = {}
+    for name, entry in raw.items():
+        if isinstance(entry, list):
+            entry = {"windows": entry}
+        if not isinstance(entry, dict):
+            raise CommandError(f"labels for {name!r} must be an object")
+        direction = str(entry.get("direction", "down")).lower()
+        if direction not in ("up", "down"):
+            raise CommandError(f"labels for {name!r}: direction must be up or down")
+        windows = []
+        for window in entry.get("windows") or []:
+            start, end = (window["start"], window["end"]) if isinstance(window, dict) else window
+            windows.append((parse_time(str(start)), parse_time(str(end))))
+        labels[Path(name).name] = {"direction": direction, "windows": windows}
+    return labels
+
+
+def summarise(scores: list[FileScore]) -> dict[str, Any]:
+    windows = sum(s.windows for s in scores)
+    hits = sum(s.hits for s in scores)
+    false_alerts = sum(s.false_alerts for s in scores)
+    points = sum(s.points for s in scores)
+    delays = [d for s in scores for d in s.delays_hours]
+    return {
+        "windows": windows,
+        "hits": hits,
+        "false_alerts": false_alerts,
+        "recall": hits / windows if windows else None,
+        "precision": hits / (hits + false_alerts) if hits + false_alerts else None,
+        "false_alerts_per_1000_points": 1000 * false_alerts / points if points else None,
+        "mean_delay_hours": statistics.fmean(delays) if delays else None,
+        "median_delay_hours": statistics.median(delays) if delays else None,
+        "points": points,
+    }
+
+
+def group_of(name: str) -> str:
+    # AAPL_hourly_keep30.csv -> keep30; the grouping is only shown when several files share it.
+    return Path(name).stem.rsplit("_", 1)[-1]
+
+
+def fmt(value: float | None, spec: str = ".3f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+class Command(BaseCommand):
+    help = "Run the volume detector online over labelled CSVs: recall, precision, false alerts, delay."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("directory")
+        parser.add_argument("--labels", help="labels.json (default: DIR/labels.json)")
+        parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+        parser.add_argument("--direction", choices=DIRECTIONS, help="override the files' direction")
+        parser.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        directory = Path(opts["directory"])
+        if not directory.is_dir():
+            raise CommandError(f"{directory} is not a directory")
+        labels = read_labels(Path(opts["labels"]) if opts["labels"] else directory / "labels.json")
+        files = sorted(p for p in directory.glob("*.csv") if p.name in labels)
+        if not files:
+            raise CommandError(f"no CSV in {directory} is named in the labels")
+        scores: list[FileScore] = []
+        started = time.perf_counter()
+        for path in files:
+            label = labels[path.name]
+            stamps, values = read_series(path)
+            step = infer_step_seconds(stamps)
+            direction = opts["direction"] or label["direction"]
+            alerts = detect(values, step_seconds=step, direction=direction,
+                            sensitivity=opts["sensitivity"], timestamps=stamps)
+            score = score_alerts(
+                name=path.name, direction=label["direction"], points=len(values), windows=label["windows"],
+                alerts=[(a.timestamp, a.direction) for a in alerts if a.direction is not None],
+            )
+            score.gaps = sum(a.kind == "collector_gap" for a in alerts)
+            for record, alert in zip(score.alerts, sorted(
+                (a for a in alerts if a.direction is not None), key=lambda a: (a.timestamp, a.direction or "")
+            ), strict=True):
+                record.update(observed=alert.observed, expected=round(alert.expected, 1),
+                              relative_change=round(alert.relative_change, 3),
+                              persisted_hours=alert.persisted_hours)
+            scores.append(score)
+        elapsed = time.perf_counter() - started
+        per_file = [{"file": s.name, "direction": s.direction, **summarise([s]), "collector_gaps": s.gaps,
+                     "alerts": s.alerts} for s in scores]
+        names = [s.name for s in scores]
+        groups = {g: summarise([s for s in scores if group_of(s.name) == g])
+                  for g in sorted({group_of(n) for n in names})
+                  if sum(group_of(n) == g for n in names) > 1}
+        result = {**summarise(scores), "files": per_file, "groups": groups,
+                  "sensitivity": opts["sensitivity"], "seconds": round(elapsed, 3)}
+        if opts["json"]:
+            self.stdout.write(json.dumps(result, indent=1, default=str))
+            return
+        header = (f"{'file':34} {'dir':4} {'win':>4} {'hits':>4} {'false':>5} {'recall':>6} {'prec':>6} "
+                  f"{'fa/1k':>6} {'mean h':>7} {'med h':>6} {'gaps':>4}")
+        self.stdout.write(header)
+        rows = [(f["file"], f["direction"], f, f["collector_gaps"]) for f in per_file]
+        rows += [(f"[{g}]", "", v, "") for g, v in groups.items()]
+        rows.append(("OVERALL", "", result, ""))
+        for name, direction, v, gaps in rows:
+            self.stdout.write(
+                f"{name:34} {direction:4} {v['windows']:>4} {v['hits']:>4} {v['false_alerts']:>5} "
+                f"{fmt(v['recall']):>6} {fmt(v['precision']):>6} {fmt(v['false_alerts_per_1000_points'], '.2f'):>6} "
+                f"{fmt(v['mean_delay_hours'], '.1f'):>7} {fmt(v['median_delay_hours'], '.1f'):>6} {gaps!s:>4}"
+            )
+        self.stdout.write(f"{len(scores)} files, {result['points']} points in {elapsed:.1f} s "
+                          f"(sensitivity {opts['sensitivity']})")
