@@ -55,9 +55,16 @@ class LinearModels:
         n_docs, n_cols = len(docs), self.weights.shape[1]
         out = np.zeros((n_docs, n_cols), np.float64)
         if len(buckets):
-            gathered = self.weights[buckets]
+            # ``take`` along an axis is several times faster than fancy indexing of rows.
+            gathered = self.weights.take(buckets, axis=0)
+            # ``hashed`` emits its features in runs, each run ordered by document, so one
+            # reduceat over the run boundaries sums contiguous rows (far cheaper than a
+            # bincount per column); the few partial sums then go to their documents.
+            starts = np.concatenate(([0], np.flatnonzero(doc_idx[1:] != doc_idx[:-1]) + 1))
+            sums = np.add.reduceat(gathered, starts, axis=0)
+            owner = doc_idx[starts]
             for c in range(n_cols):
-                out[:, c] = np.bincount(doc_idx, weights=gathered[:, c], minlength=n_docs)
+                out[:, c] = np.bincount(owner, weights=sums[:, c], minlength=n_docs)
         return out / np.sqrt(np.maximum(counts, 1))[:, None]
 
     def probabilities(self, task: str, logits: np.ndarray) -> np.ndarray:

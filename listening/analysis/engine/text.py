@@ -121,6 +121,10 @@ def detect_language(raw: list[str], words: list[str]) -> str:
     for w in words:
         if w in lx.ID_WORDS or w in lx.MS_ONLY:
             idn += 1
+    return _language(en, idn, ms_strong, id_strong)
+
+
+def _language(en: int, idn: int, ms_strong: int, id_strong: int) -> str:
     family = idn + id_strong + ms_strong
     if en == 0 and family == 0:
         return "other"
@@ -129,12 +133,54 @@ def detect_language(raw: list[str], words: list[str]) -> str:
     return "ms" if ms_strong > id_strong else "id"
 
 
+# What one token contributes, by kind; the kinds that only count are not words.
+_WORD, _LINK, _MENTION, _PHONE_NUM, _QUESTION, _EXCLAIM = range(6)
+_CACHE_SIZE = 100_000
+# token -> (kind, raw form, word, English?, Indonesian/Malay word?, Malay-strong?,
+# Indonesian-strong?). Social text repeats its tokens, so most of a batch is dictionary hits.
+_token_cache: dict[str, tuple[int, str, str, bool, bool, bool, bool]] = {}
+
+
+def _read_token(tok: str) -> tuple[int, str, str, bool, bool, bool, bool]:
+    kind, raw, word = _kind_of(tok)
+    return (
+        kind, raw, word, raw in lx.EN_WORDS, word in lx.ID_WORDS or word in lx.MS_ONLY,
+        raw in lx.MS_STRONG, raw in lx.ID_STRONG,
+    )
+
+
+def _kind_of(tok: str) -> tuple[int, str, str]:
+    c = tok[0]
+    if (c == "h" and tok.startswith("http")) or (c == "w" and tok.startswith("www")):
+        return _LINK, "<url>", "<url>"
+    if c == "@":
+        return _MENTION, tok, "@user"
+    if c == "?":
+        return _QUESTION, "", ""
+    if c == "!":
+        return _EXCLAIM, "", ""
+    if c == "#":
+        tok = tok[1:]
+    elif c.isdigit():
+        if tok.isdigit():
+            return (_PHONE_NUM, tok, "<phone>") if len(tok) >= 9 else (_WORD, tok, "<num>")
+        if tok not in lx.SLANG and len(tok) <= 3:  # "2x", "3hr"; but "2day", "b4" are slang
+            return _WORD, tok, "<num>"
+    if _STRETCH.search(tok):
+        tok = _unstretch(tok)
+    return _WORD, tok, lx.SLANG.get(tok, tok)
+
+
 def tokenise(text: object) -> tuple[str, Tokens]:
     """The cleaned text and its tokens. The cleaned text is what users see as "normalised"."""
     text = coerce(text)
     n_chars = len(text)
-    n_upper = sum(1 for w in text.split() if len(w) > 2 and w.isupper())
-    text = text.lower()
+    lowered = text.lower()
+    # Only a text with capitals can have words in capitals (most have none).
+    n_upper = 0 if lowered == text else sum(
+        1 for w in text.split() if len(w) > 2 and w.isupper()
+    )
+    text = lowered
     if not text.isascii():
         text = _EMOJI.sub(_emoji_name, text)
     if ":" in text or "<" in text or "^" in text or "_" in text:
@@ -143,58 +189,29 @@ def tokenise(text: object) -> tuple[str, Tokens]:
         text = _DOMAIN.sub(" http://domain ", text)
     if "0" in text or "6" in text:
         text = _PHONE.sub(" 000000000 ", text)
-    stretched = _STRETCH.search(text) is not None
-    raw = _TOKEN.findall(text)
 
     words: list[str] = []
     out_raw: list[str] = []
-    n_links = n_mentions = n_phones = n_exclaim = n_question = 0
-    slang = lx.SLANG
-    for tok in raw:
-        c = tok[0]
-        if c == "h" and (tok.startswith("http") or tok.startswith("www")):
-            n_links += 1
-            words.append("<url>")
-            out_raw.append("<url>")
+    counts = [0, 0, 0, 0, 0, 0]  # per kind
+    en = idn = ms_strong = id_strong = 0
+    cache = _token_cache
+    for tok in _TOKEN.findall(text):
+        read = cache.get(tok)
+        if read is None:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            read = cache[tok] = _read_token(tok)
+        kind, raw, word, is_en, is_idn, is_ms, is_id = read
+        counts[kind] += 1
+        if kind >= _QUESTION:
             continue
-        if c == "w" and tok.startswith("www"):
-            n_links += 1
-            words.append("<url>")
-            out_raw.append("<url>")
-            continue
-        if c == "@":
-            n_mentions += 1
-            words.append("@user")
-            out_raw.append(tok)
-            continue
-        if c == "#":
-            tok = tok[1:]
-        elif c == "?":
-            n_question += 1
-            continue
-        elif c == "!":
-            n_exclaim += 1
-            continue
-        elif c.isdigit():
-            if tok.isdigit():
-                if len(tok) >= 9:
-                    n_phones += 1
-                    words.append("<phone>")
-                else:
-                    words.append("<num>")
-                out_raw.append(tok)
-                continue
-            if tok in slang:  # "2day", "b4"
-                pass
-            elif len(tok) <= 3:  # "2x", "3hr"
-                words.append("<num>")
-                out_raw.append(tok)
-                continue
-        if stretched and _STRETCH.search(tok):
-            tok = _unstretch(tok)
-        out_raw.append(tok)
-        words.append(slang.get(tok, tok))
-    lang = detect_language(out_raw, words)
+        out_raw.append(raw)
+        words.append(word)
+        en += is_en
+        idn += is_idn
+        ms_strong += is_ms
+        id_strong += is_id
+    lang = _language(en, idn, ms_strong, id_strong)
     if lang == "en":
         over = lx.EN_SLANG_OVERRIDE
         words = [over.get(r, w) if r in over else w for r, w in zip(out_raw, words, strict=True)]
@@ -202,8 +219,8 @@ def tokenise(text: object) -> tuple[str, Tokens]:
     if "emo_" in norm:
         norm = _EMO_WORD.sub(r":\1:", norm)
     return norm, Tokens(
-        raw=out_raw, words=words, lang=lang, n_links=n_links, n_mentions=n_mentions,
-        n_phones=n_phones, n_exclaim=n_exclaim, n_question=n_question,
+        raw=out_raw, words=words, lang=lang, n_links=counts[_LINK],
+        n_mentions=counts[_MENTION], n_phones=counts[_PHONE_NUM],
+        n_exclaim=counts[_EXCLAIM], n_question=counts[_QUESTION],
         n_upper_words=n_upper, n_chars=n_chars,
     )
-
