@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import timedelta
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,21 +18,46 @@ from django.utils import timezone
 from dashboard.charts import daily_chart
 from dashboard.decorators import tenant_member_required
 from dashboard.forms import MentionFilterForm
+from dashboard.templatetags.dengar import humanise
 from dashboard.tenancy import visible_tenants
-from listening.models import Mention, Role, Source, Tenant
+from listening.models import Alert, Mention, Role, Source, Tenant
+from listening.selectors.alerts import alerts_live, live_alert_counts
 from listening.selectors.corrections import correction_history
 from listening.selectors.flags import tenant_flags, unanswered_complaints
 from listening.selectors.portfolio import agency_portfolio
+from listening.selectors.response import ResponseMetrics, complaint_events, response_metrics, tenant_members
 from listening.selectors.tenancy import role_at_least
 from listening.selectors.volume import volume_series
+from listening.services import complaints as lifecycle
+from listening.services.alerts import AlertStateError, alert_acknowledge, alert_resolve
 from listening.services.corrections import correction_create
 
 # The tenant page reloads itself this often, so a demo visibly fills up as the worker polls.
 REFRESH_SECONDS = 30
 NEWEST_MENTIONS = 15
+ALERTS_SHOWN = 20
 UNANSWERED_SHOWN = 10
 MENTIONS_PER_PAGE = 25
 CHART_DAYS = 35
+RESPONSE_DAYS = 30
+
+
+def _response_panel(metrics: ResponseMetrics) -> dict[str, object]:
+    """The tenant page's response figures, as people read them."""
+    def duration(seconds: float | None) -> str:
+        return "—" if seconds is None else humanise(timedelta(seconds=seconds))
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    return {
+        "count": metrics.count,
+        "answered": metrics.answered,
+        "response_rate": share(metrics.response_rate),
+        "median_business": duration(metrics.median_business_seconds),
+        "p90_business": duration(metrics.p90_business_seconds),
+        "within_target": share(metrics.within_target_share),
+    }
 
 
 @login_required
@@ -40,6 +69,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard:tenant", slug=tenants[0].slug)
     now = timezone.now()
     rows = agency_portfolio(user=request.user, now=now) if tenants else []
+    counts = live_alert_counts(tenant_ids=[r.tenant.pk for r in rows]) if rows else {}
+    for r in rows:
+        r.tenant.live_alert_count = counts.get(r.tenant.pk, 0)  # type: ignore[attr-defined]
     return render(request, "dashboard/portfolio.html", {
         "rows": rows,
         "now": now,
@@ -48,8 +80,25 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+ALERT_ACTIONS = {"acknowledge": alert_acknowledge, "resolve": alert_resolve}
+
+
 @tenant_member_required
 def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpResponse:
+    can_act = role_at_least(role, Role.ANALYST)
+    if request.method == "POST":
+        # The alert buttons: acknowledge or resolve one alert, then back to the page.
+        if not can_act:
+            raise PermissionDenied("Analysts and above may acknowledge or resolve alerts.")
+        action = ALERT_ACTIONS.get(request.POST.get("action", ""))
+        alert_id = request.POST.get("alert_id", "")
+        if action is None or not alert_id.isdigit():
+            return HttpResponse("Unknown alert action.", status=400)
+        # The scoped manager: another tenant's alert id is simply not found.
+        alert = get_object_or_404(Alert.objects, pk=int(alert_id))
+        with contextlib.suppress(AlertStateError):  # someone got there first: the page shows it
+            action(alert=alert, user=request.user)
+        return redirect("dashboard:tenant", slug=tenant.slug)
     now = timezone.now()
     flags = tenant_flags(tenant=tenant, now=now)
     series = volume_series(tenant=tenant, granularity="day", periods=CHART_DAYS, now=now)
@@ -69,7 +118,13 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
         ),
         "sources": sources,
         "sources_healthy": sum(1 for s in sources if s.health == "ok"),
+        "alerts": list(alerts_live()[:ALERTS_SHOWN]),
+        "can_act_on_alerts": can_act,
         "refresh_seconds": REFRESH_SECONDS,
+        "response": _response_panel(response_metrics(
+            tenant=tenant, since=now - timedelta(days=RESPONSE_DAYS), until=now
+        ).overall),
+        "response_days": RESPONSE_DAYS,
     })
 
 
@@ -110,15 +165,70 @@ class RelabelForm(forms.Form):
         return field, value
 
 
+class ComplaintActionForm(forms.Form):
+    """One lifecycle step on a complaint; which one is the button pressed."""
+
+    complaint_action = forms.ChoiceField(choices=[
+        ("answer", "Mark answered"), ("resolve", "Resolve"), ("dismiss", "Not a complaint"),
+        ("reopen", "Reopen"), ("assign", "Assign"),
+    ])
+    # Placeholder, never queried: the tenant's members are set per instance.
+    assigned_to = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False,
+                                         empty_label="Nobody", label="Assigned to")
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: object, tenant: Tenant, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["assigned_to"].queryset = tenant_members(tenant=tenant)  # type: ignore[attr-defined]
+
+
+_SERVICES = {
+    "answer": lifecycle.complaint_mark_answered,
+    "resolve": lifecycle.complaint_resolve,
+    "dismiss": lifecycle.complaint_dismiss,
+    "reopen": lifecycle.complaint_reopen,
+}
+
+
+def _complaint_step(request: HttpRequest, mention: Mention, form: ComplaintActionForm) -> str | None:
+    """Apply the form's step; the reason it was refused, or None."""
+    data = form.cleaned_data
+    try:
+        if data["complaint_action"] == "assign":
+            lifecycle.complaint_assign(mention=mention, assignee=data["assigned_to"],
+                                       actor=request.user, note=data["note"])
+        else:
+            _SERVICES[data["complaint_action"]](mention=mention, actor=request.user, note=data["note"])
+    except lifecycle.ComplaintError as exc:
+        return str(exc)
+    return None
+
+
 @tenant_member_required
 def mention_detail(
     request: HttpRequest, *, tenant: Tenant, role: Role, mention_id: int
 ) -> HttpResponse:
     # The scoped manager: another tenant's id is simply not found.
-    mention = get_object_or_404(Mention.objects.select_related("source", "brand"), pk=mention_id)
+    mention = get_object_or_404(
+        Mention.objects.select_related("source", "brand", "assigned_to"), pk=mention_id
+    )
+    mention.tenant = tenant
     can_relabel = role_at_least(role, Role.ANALYST)
     relabel_form = RelabelForm()
-    if request.method == "POST":
+    complaint_form = (
+        ComplaintActionForm(tenant=tenant, initial={"assigned_to": mention.assigned_to_id})
+        if can_relabel and mention.complaint_status else None
+    )
+    complaint_error = None
+    if request.method == "POST" and "complaint_action" in request.POST:
+        if not can_relabel:
+            raise PermissionDenied("Analysts and above may act on complaints.")
+        complaint_form = ComplaintActionForm(request.POST, tenant=tenant)
+        if complaint_form.is_valid():
+            complaint_error = _complaint_step(request, mention, complaint_form)
+            if complaint_error is None:
+                return redirect("dashboard:mention", slug=tenant.slug, mention_id=mention.pk)
+    elif request.method == "POST":
         if not can_relabel:
             raise PermissionDenied("Analysts and above may relabel mentions.")
         relabel_form = RelabelForm(request.POST)
@@ -148,4 +258,8 @@ def mention_detail(
         "can_relabel": can_relabel,
         "relabel_form": relabel_form,
         "corrections": list(correction_history(mention=mention)[:50]),
+        "complaint_form": complaint_form,
+        "complaint_error": complaint_error,
+        "complaint_actions": lifecycle.allowed_actions(mention=mention),
+        "complaint_events": list(complaint_events(mention=mention)[:100]) if mention.complaint_status else [],
     })

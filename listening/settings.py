@@ -158,6 +158,21 @@ DENGAR = {
     "CLASSIFIER": os.environ.get("DENGAR_CLASSIFIER", "listening.analysis.engine.EngineClassifier"),
 }
 
+# --- Alerts -----------------------------------------------------------------------------------
+# Email goes to the console in development; set DJANGO_EMAIL_BACKEND (and EMAIL_HOST…) to send.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dengar alerts <alerts@dengar.local>")
+# How often beat runs the flag sweep, and how many times a notification is tried before it is
+# marked failed (backoff 30 s, 60 s, 120 s… or the receiver's Retry-After).
+DENGAR["ALERT_SWEEP_SECONDS"] = float(os.environ.get("DENGAR_ALERT_SWEEP_SECONDS", "300"))
+DENGAR["ALERT_DELIVERY_MAX_ATTEMPTS"] = int(os.environ.get("DENGAR_ALERT_DELIVERY_MAX_ATTEMPTS", "6"))
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "AlertKindEnum": "listening.models.alerts.AlertKind",
+    "AlertChannelKindEnum": "listening.models.alerts.ChannelKind",
+})
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

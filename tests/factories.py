@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 
 import factory
@@ -54,6 +55,11 @@ class TenantFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Tenant {n}")
     slug = factory.Sequence(lambda n: f"tenant-{n}")
+    # Round the clock, so that "overdue" in tests does not depend on when they run; tests of
+    # business hours set their own.
+    business_day_start = datetime.time(0)
+    business_day_end = datetime.time(0)
+    business_weekdays = factory.LazyFunction(lambda: list(range(7)))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 POLL_TICK_SECONDS = float(os.environ.get("DENGAR_POLL_TICK_SECONDS", "10"))
+ALERT_SWEEP_SECONDS = float(os.environ.get("DENGAR_ALERT_SWEEP_SECONDS", "300"))
 
 BEAT_SCHEDULE = {
     "poll-due-sources": {
@@ -12,5 +13,11 @@ BEAT_SCHEDULE = {
         "schedule": POLL_TICK_SECONDS,
         # A tick that waited longer than its own period is superseded by the next one.
         "options": {"expires": POLL_TICK_SECONDS},
+    },
+    "sweep-alerts": {
+        "task": "workers.tasks.alerts.alerts_sweep",
+        "schedule": ALERT_SWEEP_SECONDS,
+        # Sweeps are idempotent; a late one is superseded by the next.
+        "options": {"expires": ALERT_SWEEP_SECONDS},
     },
 }

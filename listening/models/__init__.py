@@ -1,4 +1,6 @@
+from listening.models.alerts import Alert, AlertChannel, AlertDelivery, AlertEvent
 from listening.models.brands import Brand, BrandAccount
+from listening.models.complaints import ComplaintEvent, TenantHoliday
 from listening.models.corrections import Correction, ReclassifyRun, TenantRule
 from listening.models.mentions import Mention
 from listening.models.sources import Source
@@ -7,9 +9,14 @@ from listening.models.volume import VolumeDaily, VolumeHourly
 
 __all__ = [
     "Agency",
+    "Alert",
+    "AlertChannel",
+    "AlertDelivery",
+    "AlertEvent",
     "AgencyMembership",
     "Brand",
     "BrandAccount",
+    "ComplaintEvent",
     "Correction",
     "Membership",
     "Mention",
@@ -17,6 +24,7 @@ __all__ = [
     "Role",
     "Source",
     "Tenant",
+    "TenantHoliday",
     "TenantRule",
     "VolumeDaily",
     "VolumeHourly",

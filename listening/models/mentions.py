@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from listening.scoping import TenantOwned
@@ -18,6 +19,14 @@ class Intent(models.TextChoices):
     QUESTION = "question"
     PRAISE = "praise"
     OTHER = "other"
+
+
+class ComplaintStatus(models.TextChoices):
+    NONE = "", "Not a complaint"
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
 
 
 class Mention(TenantOwned):
@@ -46,8 +55,17 @@ class Mention(TenantOwned):
     complaint_confidence = models.FloatField(default=0.0)
     is_spam = models.BooleanField(default=False)
 
-    # For complaints: when the brand first replied (null while unanswered).
+    # For complaints: the first response, a brand reply or (when the tenant's answer policy
+    # allows) a team member marking it answered. Null while unanswered.
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The complaint's lifecycle ('' for a mention that never was a complaint); every change is a
+    # ComplaintEvent.
+    complaint_status = models.CharField(
+        max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.NONE, blank=True
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -70,6 +88,11 @@ class Mention(TenantOwned):
                 fields=["tenant", "published_at"],
                 name="mention_unanswered_idx",
                 condition=models.Q(is_complaint=True, is_spam=False, answered_at__isnull=True),
+            ),
+            models.Index(
+                fields=["tenant", "complaint_status", "-published_at"],
+                name="mention_complaint_status_idx",
+                condition=~models.Q(complaint_status=""),
             ),
         ]
 

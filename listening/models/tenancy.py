@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 
@@ -30,6 +32,17 @@ class Agency(models.Model):
         return self.name
 
 
+class AnswerPolicy(models.TextChoices):
+    BRAND_REPLY = "brand_reply", "Only a reply from one of the brand's accounts"
+    BRAND_REPLY_OR_MARKED = "brand_reply_or_marked", (
+        "A brand reply, or a team member marking it answered (e.g. by private message)"
+    )
+
+
+def default_business_weekdays() -> list[int]:
+    return [0, 1, 2, 3, 4]  # Monday to Friday, as date.weekday() numbers them
+
+
 class Tenant(models.Model):
     """One client workspace. Everything a brand team watches belongs to exactly one tenant."""
 
@@ -41,9 +54,30 @@ class Tenant(models.Model):
     timezone = models.CharField(max_length=64, default="Asia/Jakarta")
     # A complaint with no brand reply after this long is flagged.
     response_target_minutes = models.PositiveIntegerField(default=120)
+    # What counts as answering a complaint.
+    answer_policy = models.CharField(
+        max_length=24, choices=AnswerPolicy.choices, default=AnswerPolicy.BRAND_REPLY
+    )
+    # The response target runs only in business hours, in ``timezone``: on the working weekdays
+    # (0 = Monday), from start to end (an end at or before the start runs past midnight), and not
+    # on the tenant's holidays.
+    business_day_start = models.TimeField(default=time(9, 0))
+    business_day_end = models.TimeField(default=time(18, 0))
+    business_weekdays = models.JSONField(default=default_business_weekdays, blank=True)
+    # The dates of the tenant's TenantHoliday rows, kept in step by the holiday services, so that
+    # the overdue flag (computed per tenant on the portfolio) costs no extra query.
+    holiday_dates = models.JSONField(default=list, blank=True, editable=False)
     # Last 7 days against the weekly mean of the 4 weeks before: flagged when the fall is at
     # least this share (0.4 = 40 % fewer mentions than usual).
     volume_drop_threshold = models.FloatField(default=0.4)
+    # Alerts: how readily the volume detector fires (its presets), and how long a resolved
+    # alert's key stays quiet before the same condition may open it again.
+    alert_sensitivity = models.CharField(
+        max_length=8,
+        choices=[("low", "Low"), ("normal", "Normal"), ("high", "High")],
+        default="normal",
+    )
+    alert_cooldown_minutes = models.PositiveIntegerField(default=360)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

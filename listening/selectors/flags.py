@@ -8,7 +8,10 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from listening.analysis.business_hours import business_cutoff
 from listening.models import Mention, Source, Tenant, VolumeHourly
+from listening.models.mentions import ComplaintStatus
+from listening.selectors.response import tenant_calendar
 
 # Below this weekly mean the baseline is too thin for a percentage to mean anything.
 MIN_WEEKLY_BASELINE = 20
@@ -16,21 +19,24 @@ SURGE_RATIO = 2.0
 
 
 def unanswered_complaints(*, tenant: Tenant, now: datetime | None = None) -> QuerySet[Mention]:
-    """Complaints with no brand reply, older than the tenant's response target, oldest first."""
+    """Open complaints with no response whose age in the tenant's business hours (working
+    weekdays, start to end in its time zone, holidays off) exceeds its response target, oldest
+    first. The target is turned into a cutoff instant once, so this stays one filter."""
     now = now or timezone.now()
-    overdue_before = now - timedelta(minutes=tenant.response_target_minutes)
-    return (
-        Mention.all_tenants.filter(
-            tenant=tenant,
-            is_complaint=True,
-            is_spam=False,
-            is_brand_reply=False,
-            answered_at__isnull=True,
-            published_at__lte=overdue_before,
-        )
-        .select_related("brand", "source")
-        .order_by("published_at")
+    overdue_before = business_cutoff(now, tenant.response_target_minutes * 60, tenant_calendar(tenant))
+    complaints = Mention.all_tenants.filter(
+        tenant=tenant,
+        is_complaint=True,
+        is_spam=False,
+        is_brand_reply=False,
+        answered_at__isnull=True,
+        # '' too: a complaint written without a status (before the lifecycle) is still open.
+        complaint_status__in=[ComplaintStatus.OPEN, ComplaintStatus.NONE],
     )
+    # None: a calendar without any working time, in which nothing is ever late.
+    complaints = (complaints.none() if overdue_before is None
+                  else complaints.filter(published_at__lte=overdue_before))
+    return complaints.select_related("brand", "source").order_by("published_at")
 
 
 @dataclass(frozen=True)

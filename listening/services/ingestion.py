@@ -17,8 +17,10 @@ from django.utils.dateparse import parse_datetime
 
 from listening.analysis.base import get_classifier
 from listening.analysis.rules import apply_tenant_overrides
-from listening.models import Brand, BrandAccount, Mention, Source
+from listening.models import Brand, BrandAccount, ComplaintEvent, Mention, Source
 from listening.models.brands import normalise_handle
+from listening.models.complaints import ComplaintAction
+from listening.models.mentions import ComplaintStatus
 from listening.services.rollups import volume_refresh
 from workers.adapters.base import RawMention
 
@@ -83,6 +85,7 @@ class MentionRow:
     complaint_confidence: float
     is_spam: bool
     answered_at: datetime | None = None
+    complaint_status: str = ""
 
 
 def _text_field(value: Any, name: str, *, limit: int, required: bool = False) -> str:
@@ -254,6 +257,10 @@ def mentions_ingest(
                     is_complaint=analysis.is_complaint and not is_brand_reply,
                     complaint_confidence=analysis.complaint_confidence,
                     is_spam=analysis.is_spam and not is_brand_reply,
+                    complaint_status=(
+                        ComplaintStatus.OPEN if analysis.is_complaint and not is_brand_reply
+                        else ComplaintStatus.NONE
+                    ),
                 )
             )
         inserted = mention_rows_insert(rows)
@@ -352,9 +359,17 @@ def _insert_portable(rows: Sequence[MentionRow]) -> set[str]:
 
 
 def _link_replies(*, tenant_id: int, rows: Sequence[MentionRow]) -> None:
-    """Mark complaints answered by brand replies, whichever of the two arrived first."""
+    """Mark complaints answered by brand replies, whichever of the two arrived first.
+
+    Rows that come without a status (mentions that became complaints on reclassification or by
+    a correction) are opened first. An open complaint whose first reply is linked here becomes
+    answered, with a system event; a resolved or dismissed one keeps its status.
+    """
     replies = [r for r in rows if r.is_brand_reply and r.parent_external_id]
     new_complaints = [r.external_id for r in rows if r.is_complaint]
+    _open_new_complaints(
+        tenant_id, [r.external_id for r in rows if r.is_complaint and not getattr(r, "complaint_status", "")]
+    )
     first_reply: dict[str, datetime] = {}
     for reply in replies:
         seen = first_reply.get(reply.parent_external_id)
@@ -374,12 +389,44 @@ def _link_replies(*, tenant_id: int, rows: Sequence[MentionRow]) -> None:
         return
     parents = list(first_reply)
     changed: list[Mention] = []
+    events: list[ComplaintEvent] = []
     for begin in range(0, len(parents), 1000):
-        for complaint in Mention.all_tenants.filter(
+        # Locked, so that a person changing the status meanwhile waits and then sees ours.
+        for complaint in Mention.all_tenants.select_for_update().filter(
             tenant_id=tenant_id, external_id__in=parents[begin : begin + 1000], is_complaint=True
-        ).only("id", "external_id", "answered_at"):
+        ).only("id", "external_id", "answered_at", "complaint_status").order_by("id"):
             at = first_reply[complaint.external_id]
             if complaint.answered_at is None or at < complaint.answered_at:
                 complaint.answered_at = at
+                if complaint.complaint_status in (ComplaintStatus.OPEN, ComplaintStatus.NONE):
+                    events.append(ComplaintEvent(
+                        tenant_id=tenant_id, mention_id=complaint.pk, action=ComplaintAction.ANSWERED,
+                        from_status=complaint.complaint_status, to_status=ComplaintStatus.ANSWERED,
+                        note="A reply from one of the brand's accounts was collected.",
+                    ))
+                    complaint.complaint_status = ComplaintStatus.ANSWERED
                 changed.append(complaint)
-    Mention.all_tenants.bulk_update(changed, ["answered_at"], batch_size=500)
+    Mention.all_tenants.bulk_update(changed, ["answered_at", "complaint_status"], batch_size=500)
+    ComplaintEvent.all_tenants.bulk_create(events, batch_size=500)
+
+
+def _open_new_complaints(tenant_id: int, external_ids: list[str]) -> None:
+    """Mentions that just became complaints (or were relabelled complaints after a dismissal)."""
+    for start in range(0, len(external_ids), 1000):
+        opening = list(
+            Mention.all_tenants.select_for_update().filter(
+                tenant_id=tenant_id, external_id__in=external_ids[start : start + 1000],
+                is_complaint=True, complaint_status__in=[ComplaintStatus.NONE, ComplaintStatus.DISMISSED],
+            ).order_by("id").values_list("id", "complaint_status")
+        )
+        if not opening:
+            continue
+        Mention.all_tenants.filter(id__in=[pk for pk, _ in opening]).update(
+            complaint_status=ComplaintStatus.OPEN
+        )
+        ComplaintEvent.all_tenants.bulk_create([
+            ComplaintEvent(tenant_id=tenant_id, mention_id=pk, action=ComplaintAction.OPENED,
+                           from_status=status, to_status=ComplaintStatus.OPEN,
+                           note="Classified as a complaint.")
+            for pk, status in opening
+        ])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from listening.models import Brand, Mention, Source, TenantRule
+from listening.models import Alert, AlertChannel, Brand, Mention, Source, TenantHoliday, TenantRule
 from tests import factories
 
 API_PREFIX = "api/v1/"
@@ -107,6 +107,15 @@ def acme_id_for(route: Route, acme: SimpleNamespace) -> int:
     if row is None and model is TenantRule:
         row = TenantRule.all_tenants.create(tenant=acme.tenant, phrase="acme secret",
                                             effect="complaint")
+    if row is None and model is Alert:
+        row = Alert.all_tenants.create(tenant=acme.tenant, kind="decline", key="decline:tenant",
+                                       title="Acme secret decline")
+    if row is None and model is AlertChannel:
+        row = AlertChannel.all_tenants.create(tenant=acme.tenant, name="acme ops", kind="email",
+                                              target="ops@acme.example")
+    if row is None and model is TenantHoliday:
+        row = TenantHoliday.all_tenants.create(tenant=acme.tenant, date=date(2026, 12, 25),
+                                               name="acme secret")
     if row is None:
         raise LookupError(f"{route.template}: no acme {model.__name__} to ask for")
     return row.pk

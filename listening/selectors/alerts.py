@@ -1,0 +1,45 @@
+"""Reading alerts: a tenant's list, one alert's history, and live counts for the portfolio."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+
+from listening.models import Alert, AlertChannel, AlertEvent
+from listening.models.alerts import LIVE_STATUSES
+
+
+def alert_list(*, status: str | None = None, kind: str | None = None) -> QuerySet[Alert]:
+    """The current tenant's alerts (scoped manager), newest first."""
+    qs = Alert.objects.select_related("acknowledged_by", "resolved_by").order_by("-opened_at", "-id")
+    if status == "live":
+        qs = qs.filter(status__in=LIVE_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def alerts_live() -> QuerySet[Alert]:
+    """Open and acknowledged alerts of the current tenant, the most severe first."""
+    rank = Case(When(severity="critical", then=Value(0)), When(severity="warning", then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+    # Open before acknowledged ("a" < "o" reversed), then the most severe, then the newest.
+    return alert_list(status="live").order_by("-status", rank, "-opened_at", "-id")
+
+
+def alert_history(*, alert: Alert) -> QuerySet[AlertEvent]:
+    return AlertEvent.objects.filter(alert=alert).select_related("by").order_by("at", "id")
+
+
+def alert_channel_list() -> QuerySet[AlertChannel]:
+    return AlertChannel.objects.order_by("name", "id")
+
+
+def live_alert_counts(*, tenant_ids: Iterable[int]) -> dict[int, int]:
+    """Open and acknowledged alerts per tenant, in one query (crosses tenants on purpose)."""
+    rows = (Alert.all_tenants.filter(tenant_id__in=list(tenant_ids), status__in=LIVE_STATUSES)
+            .values("tenant_id").annotate(n=Count("id")).values_list("tenant_id", "n"))
+    return dict(rows)

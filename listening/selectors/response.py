@@ -1,0 +1,239 @@
+"""Reads for responding to complaints: the tenant's business calendar, the complaint queue and its
+history, who may be assigned, and first-response metrics."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+
+from listening.analysis.business_hours import BusinessCalendar, business_seconds_between
+from listening.models import Brand, ComplaintEvent, Mention, Source, Tenant
+from listening.models.mentions import ComplaintStatus
+
+GroupBy = Literal["brand", "source"] | None
+Scope = Literal["complaints", "all"]
+
+
+def tenant_calendar(tenant: Tenant) -> BusinessCalendar:
+    """The tenant's business hours and holidays, without a query (holidays are denormalised)."""
+    return BusinessCalendar.build(
+        tz=tenant.timezone, start=tenant.business_day_start, end=tenant.business_day_end,
+        weekdays=tenant.business_weekdays or (), holidays=tenant.holiday_dates or (),
+    )
+
+
+# --- the complaint queue -------------------------------------------------------------------------
+
+
+def complaint_list(
+    *, status: str | None = None, assigned_to: int | None = None, unassigned: bool = False,
+    overdue: bool | None = None, tenant: Tenant | None = None, now: datetime | None = None,
+) -> QuerySet[Mention]:
+    """The current tenant's complaints (scoped manager), newest first. Dismissed ones stay listed
+    though the classifier no longer calls them complaints."""
+    from listening.selectors.flags import unanswered_complaints  # flags imports this module
+
+    qs = (
+        Mention.objects.exclude(complaint_status=ComplaintStatus.NONE)
+        .filter(Q(is_complaint=True) | Q(complaint_status=ComplaintStatus.DISMISSED))
+        .select_related("brand", "source", "assigned_to")
+        .order_by("-published_at", "-id")
+    )
+    if status:
+        qs = qs.filter(complaint_status=status)
+    if unassigned:
+        qs = qs.filter(assigned_to__isnull=True)
+    elif assigned_to is not None:
+        qs = qs.filter(assigned_to_id=assigned_to)
+    if overdue is not None:
+        if tenant is None:
+            raise ValueError("filtering on overdue needs the tenant")
+        late = unanswered_complaints(tenant=tenant, now=now).order_by().values("id")
+        qs = qs.filter(id__in=late) if overdue else qs.exclude(id__in=late)
+    return qs
+
+
+def complaint_events(*, mention: Mention) -> QuerySet[ComplaintEvent]:
+    return (
+        ComplaintEvent.all_tenants.filter(tenant_id=mention.tenant_id, mention=mention)
+        .select_related("actor", "assignee")
+        .order_by("at", "id")
+    )
+
+
+def tenant_members(*, tenant: Tenant) -> QuerySet[AbstractBaseUser]:
+    """Everyone with a role on the tenant, directly or through its agency."""
+    member = Q(tenant_memberships__tenant=tenant)
+    if tenant.agency_id is not None:
+        member |= Q(agency_memberships__agency_id=tenant.agency_id)
+    return get_user_model().objects.filter(member, is_active=True).distinct().order_by("username")
+
+
+def is_tenant_member(*, tenant: Tenant, user_id: int) -> bool:
+    return tenant_members(tenant=tenant).filter(pk=user_id).exists()
+
+
+# --- first-response metrics ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseMetrics:
+    key: int | None  # the brand or source id when grouped; None overall (or "no brand")
+    label: str
+    count: int
+    answered: int
+    response_rate: float | None
+    median_seconds: float | None
+    p90_seconds: float | None
+    median_business_seconds: float | None
+    p90_business_seconds: float | None
+    # Answered within the target in business time, as a share of ``count`` (not of ``answered``):
+    # an unanswered conversation is not a response within target.
+    within_target: int
+    within_target_share: float | None
+
+
+@dataclass(frozen=True)
+class ResponseReport:
+    since: datetime
+    until: datetime
+    scope: Scope
+    group_by: GroupBy
+    target_minutes: int
+    overall: ResponseMetrics
+    groups: list[ResponseMetrics]
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default): p50 is the median."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    brand_id: int | None
+    source_id: int
+    published_at: datetime
+    first_response_at: datetime | None
+
+
+def first_responses(
+    *, tenant: Tenant, since: datetime, until: datetime, scope: Scope = "complaints",
+    source: Source | None = None,
+) -> QuerySet[Mention]:
+    """The mentions the metrics cover, each annotated with ``first_reply_at`` (the earliest brand
+    reply to it). ``answered_at`` also carries a manual mark where the answer policy allows one."""
+    first_reply = (
+        Mention.all_tenants.filter(
+            tenant_id=OuterRef("tenant_id"), parent_external_id=OuterRef("external_id"),
+            is_brand_reply=True,
+        )
+        .order_by()
+        .values("parent_external_id")
+        .annotate(first=Min("published_at"))
+        .values("first")
+    )
+    qs = Mention.all_tenants.filter(
+        tenant=tenant, published_at__gte=since, published_at__lt=until, is_brand_reply=False
+    )
+    if scope == "complaints":
+        qs = qs.filter(is_complaint=True, is_spam=False).exclude(
+            complaint_status=ComplaintStatus.DISMISSED
+        )
+    elif scope == "all":
+        # Every customer post that starts a conversation: what support datasets measure.
+        qs = qs.filter(parent_external_id="")
+    else:
+        raise ValueError(f"unknown scope {scope!r}")
+    if source is not None:
+        qs = qs.filter(source=source)
+    return qs.annotate(first_reply_at=Subquery(first_reply))
+
+
+def _first_of(*values: datetime | None) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+def _measure(
+    items: list[_Item], *, key: int | None, label: str, calendar: BusinessCalendar, target_seconds: float
+) -> ResponseMetrics:
+    plain: list[float] = []
+    business: list[float] = []
+    for item in items:
+        if item.first_response_at is None:
+            continue
+        plain.append(max(0.0, (item.first_response_at - item.published_at).total_seconds()))
+        business.append(business_seconds_between(item.published_at, item.first_response_at, calendar))
+    count = len(items)
+    within = sum(1 for b in business if b <= target_seconds)
+    return ResponseMetrics(
+        key=key, label=label, count=count, answered=len(plain),
+        response_rate=len(plain) / count if count else None,
+        median_seconds=percentile(plain, 0.5), p90_seconds=percentile(plain, 0.9),
+        median_business_seconds=percentile(business, 0.5),
+        p90_business_seconds=percentile(business, 0.9),
+        within_target=within, within_target_share=within / count if count else None,
+    )
+
+
+def response_metrics(
+    *, tenant: Tenant, since: datetime, until: datetime, group_by: GroupBy = None,
+    scope: Scope = "complaints", source: Source | None = None,
+) -> ResponseReport:
+    """Count, response rate, median and p90 first-response time (plain and in business hours)
+    and the share answered within the target, for mentions published in ``[since, until)``.
+
+    ``scope="complaints"``: the tenant's complaints (not spam, not dismissed); their first
+    response is the brand's first reply or, under the "marked" answer policy, a person's mark.
+    ``scope="all"``: every customer mention that starts a conversation; first response is the
+    brand's first direct reply. One query for the rows, one more for group labels.
+    """
+    if group_by not in (None, "brand", "source"):
+        raise ValueError(f"unknown group_by {group_by!r}")
+    rows = first_responses(tenant=tenant, since=since, until=until, scope=scope, source=source)
+    items = [
+        _Item(brand_id, source_id, published_at,
+              _first_of(first_reply_at, answered_at) if scope == "complaints" else first_reply_at)
+        for brand_id, source_id, published_at, answered_at, first_reply_at in rows.values_list(
+            "brand_id", "source_id", "published_at", "answered_at", "first_reply_at"
+        )
+    ]
+    calendar = tenant_calendar(tenant)
+    target = tenant.response_target_minutes * 60
+    measure = partial(_measure, calendar=calendar, target_seconds=target)
+    groups: list[ResponseMetrics] = []
+    if group_by is not None:
+        attr = "brand_id" if group_by == "brand" else "source_id"
+        by_key: dict[int | None, list[_Item]] = defaultdict(list)
+        for item in items:
+            by_key[getattr(item, attr)].append(item)
+        model: Any = Brand if group_by == "brand" else Source
+        names = dict(
+            model.all_tenants.filter(tenant=tenant, pk__in=[k for k in by_key if k is not None])
+            .values_list("pk", "name")
+        ) if by_key else {}
+        groups = sorted(
+            (measure(group, key=key, label=names.get(key, "No brand") if key else "No brand")
+             for key, group in by_key.items()),
+            key=lambda m: (-m.count, m.label.lower()),
+        )
+    return ResponseReport(
+        since=since, until=until, scope=scope, group_by=group_by,
+        target_minutes=tenant.response_target_minutes,
+        overall=measure(items, key=None, label="All"), groups=groups,
+    )

@@ -1,0 +1,355 @@
+"""Alert writes: open, refresh and resolve from the sweeps; acknowledge and resolve by people;
+deliver each opening and resolution to the tenant's channels.
+
+Safe under concurrent sweeps: an alert is opened by an INSERT that the partial unique
+constraint (one live alert per tenant and key) lets through once, and every state change is a
+compare-and-set (``filter(pk=…, status=…).update(…)``) that proceeds only if it changed a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from listening.models import Alert, AlertChannel, AlertDelivery, AlertEvent, Tenant
+from listening.models.alerts import (
+    LIVE_STATUSES,
+    AlertEventAction,
+    AlertStatus,
+    ChannelKind,
+    DeliveryEvent,
+    DeliveryStatus,
+    PayloadFormat,
+)
+
+WEBHOOK_TIMEOUT_SECONDS = 10
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+RETRY_AFTER_MAX_SECONDS = 6 * 3600
+
+
+class AlertStateError(Exception):
+    """The alert is not in a state that allows this change (already acknowledged, resolved…)."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Something a sweep found true now, for one tenant: the alert it keeps open."""
+
+    key: str
+    kind: str
+    title: str
+    explanation: str
+    severity: str = "warning"
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SyncReport:
+    opened: list[int] = field(default_factory=list)
+    refreshed: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+    cooling_down: list[str] = field(default_factory=list)
+
+
+# --- the sweeps' side ------------------------------------------------------------------------
+
+
+def alerts_sync(
+    *,
+    conditions: Mapping[int, Iterable[Condition]],
+    tenants: Iterable[Tenant],
+    kinds: Iterable[str],
+    now: datetime | None = None,
+) -> SyncReport:
+    """Make the live alerts of ``kinds`` for ``tenants`` match ``conditions`` (by tenant id).
+
+    A condition with a live alert refreshes it (explanation, numbers, last seen); one without
+    opens an alert unless the same key was resolved within the tenant's cool-down; a live alert
+    whose condition is gone is resolved by the system. Two queries read the state of every
+    tenant at once; writes happen only where something changed.
+    """
+    now = now or timezone.now()
+    tenants = {t.pk: t for t in tenants}
+    kinds = list(kinds)
+    wanted = {tid: {c.key: c for c in conditions.get(tid, ())} for tid in tenants}
+    live: dict[int, dict[str, Alert]] = defaultdict(dict)
+    for alert in Alert.all_tenants.filter(
+        tenant_id__in=list(tenants), kind__in=kinds, status__in=LIVE_STATUSES
+    ):
+        live[alert.tenant_id][alert.key] = alert
+    longest = max((t.alert_cooldown_minutes for t in tenants.values()), default=0)
+    recently_resolved: dict[tuple[int, str], datetime] = {}
+    candidates = [(tid, key) for tid, by_key in wanted.items() for key in by_key
+                  if key not in live[tid]]
+    if candidates and longest:
+        rows = Alert.all_tenants.filter(
+            tenant_id__in={tid for tid, _ in candidates}, kind__in=kinds,
+            status=AlertStatus.RESOLVED, resolved_at__gte=now - timedelta(minutes=longest),
+        ).values_list("tenant_id", "key", "resolved_at")
+        for tid, key, resolved_at in rows:
+            mark = (tid, key)
+            recently_resolved[mark] = max(resolved_at, recently_resolved.get(mark, resolved_at))
+
+    report = SyncReport()
+    to_refresh: list[Alert] = []
+    for tid, tenant in tenants.items():
+        for key, cond in wanted[tid].items():
+            alert = live[tid].get(key)
+            if alert is not None:
+                alert.title, alert.explanation, alert.severity = cond.title, cond.explanation, cond.severity
+                alert.data, alert.last_seen_at = dict(cond.data), now
+                to_refresh.append(alert)
+                continue
+            resolved_at = recently_resolved.get((tid, key))
+            if resolved_at and resolved_at > now - timedelta(minutes=tenant.alert_cooldown_minutes):
+                report.cooling_down.append(f"{tenant.slug}:{key}")
+                continue
+            alert, created = _open(tenant=tenant, cond=cond, now=now)
+            (report.opened if created else report.refreshed).append(alert.pk)
+        for key, alert in live[tid].items():
+            if key not in wanted[tid] and _resolve(alert=alert, user=None, now=now,
+                                                   note="the condition cleared"):
+                report.resolved.append(alert.pk)
+    if to_refresh:
+        # Only these fields: a person acknowledging or resolving meanwhile keeps their change.
+        Alert.all_tenants.bulk_update(
+            to_refresh, ["title", "explanation", "severity", "data", "last_seen_at"], batch_size=500
+        )
+        report.refreshed += [a.pk for a in to_refresh]
+    return report
+
+
+def _open(*, tenant: Tenant, cond: Condition, now: datetime) -> tuple[Alert, bool]:
+    try:
+        with transaction.atomic():
+            alert = Alert.all_tenants.create(
+                tenant=tenant, kind=cond.kind, key=cond.key, severity=cond.severity,
+                title=cond.title, explanation=cond.explanation, data=dict(cond.data),
+                opened_at=now, last_seen_at=now,
+            )
+            AlertEvent.all_tenants.create(tenant=tenant, alert=alert,
+                                          action=AlertEventAction.OPENED, at=now)
+            _queue_deliveries(alert=alert, event=DeliveryEvent.OPENED, now=now)
+    except IntegrityError:
+        # A concurrent sweep opened it first: refresh theirs instead.
+        alert = Alert.all_tenants.get(tenant=tenant, key=cond.key, status__in=LIVE_STATUSES)
+        Alert.all_tenants.filter(pk=alert.pk).update(
+            explanation=cond.explanation, data=dict(cond.data), last_seen_at=now)
+        return alert, False
+    return alert, True
+
+
+def _resolve(*, alert: Alert, user: AbstractBaseUser | None, now: datetime, note: str = "") -> bool:
+    with transaction.atomic():
+        changed = Alert.all_tenants.filter(pk=alert.pk, status__in=LIVE_STATUSES).update(
+            status=AlertStatus.RESOLVED, resolved_at=now, resolved_by=user)
+        if not changed:
+            return False
+        alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, now, user
+        AlertEvent.all_tenants.create(tenant_id=alert.tenant_id, alert=alert,
+                                      action=AlertEventAction.RESOLVED, by=user, at=now, note=note)
+        _queue_deliveries(alert=alert, event=DeliveryEvent.RESOLVED, now=now)
+    return True
+
+
+# --- people's side ---------------------------------------------------------------------------
+
+
+def alert_acknowledge(*, alert: Alert, user: AbstractBaseUser, now: datetime | None = None) -> Alert:
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = Alert.all_tenants.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+            status=AlertStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=user)
+        if not changed:
+            raise AlertStateError("Only an open alert can be acknowledged.")
+        AlertEvent.all_tenants.create(tenant_id=alert.tenant_id, alert=alert,
+                                      action=AlertEventAction.ACKNOWLEDGED, by=user, at=now)
+    alert.status, alert.acknowledged_at, alert.acknowledged_by = AlertStatus.ACKNOWLEDGED, now, user
+    return alert
+
+
+def alert_resolve(*, alert: Alert, user: AbstractBaseUser, now: datetime | None = None) -> Alert:
+    if not _resolve(alert=alert, user=user, now=now or timezone.now(), note="resolved by hand"):
+        raise AlertStateError("This alert is already resolved.")
+    return alert
+
+
+# --- delivery --------------------------------------------------------------------------------
+
+
+def _queue_deliveries(*, alert: Alert, event: str, now: datetime) -> None:
+    """One delivery per interested channel, sent by a task once the transaction commits."""
+    from workers.tasks.alerts import alert_deliver
+
+    for channel in AlertChannel.all_tenants.filter(tenant_id=alert.tenant_id, active=True):
+        if not channel.wants(alert.kind):
+            continue
+        delivery, created = AlertDelivery.all_tenants.get_or_create(
+            tenant_id=alert.tenant_id, alert=alert, channel=channel, event=event,
+            defaults={"next_attempt_at": now, "created_at": now},
+        )
+        if created:
+            alert_deliver.delay_on_commit(delivery.pk)
+
+
+class DeliveryError(Exception):
+    def __init__(self, message: str, *, retry: bool, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry = retry
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: str
+    retry_in: float | None = None  # seconds until the next attempt, when one is due
+
+
+def alert_delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> DeliveryOutcome:
+    """Send one pending delivery once; on a transient failure, say when to try again."""
+    now = now or timezone.now()
+    delivery = (AlertDelivery.all_tenants.select_related("alert", "channel", "alert__tenant")
+                .filter(pk=delivery_id).first())
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return DeliveryOutcome(delivery.status if delivery else "missing")
+    attempts = delivery.attempts + 1
+    # Claim the attempt: a redelivered task that lost the race sees the new count and stops.
+    if not AlertDelivery.all_tenants.filter(
+        pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
+    ).update(attempts=attempts):
+        return DeliveryOutcome("claimed")
+    max_attempts = settings.DENGAR.get("ALERT_DELIVERY_MAX_ATTEMPTS", 6)
+    try:
+        deliver(channel=delivery.channel, alert=delivery.alert, event=delivery.event, now=now)
+    except DeliveryError as exc:
+        if exc.retry and attempts < max_attempts:
+            delay = exc.retry_after if exc.retry_after is not None else min(
+                BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
+            AlertDelivery.all_tenants.filter(pk=delivery.pk).update(
+                last_error=str(exc)[:2000], next_attempt_at=now + timedelta(seconds=delay))
+            return DeliveryOutcome(DeliveryStatus.PENDING, retry_in=delay)
+        AlertDelivery.all_tenants.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, last_error=str(exc)[:2000])
+        return DeliveryOutcome(DeliveryStatus.FAILED)
+    AlertDelivery.all_tenants.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT, sent_at=now, last_error="")
+    return DeliveryOutcome(DeliveryStatus.SENT)
+
+
+def deliver(*, channel: AlertChannel, alert: Alert, event: str, now: datetime) -> None:
+    if channel.kind == ChannelKind.EMAIL:
+        _send_email(channel=channel, alert=alert, event=event)
+    elif channel.kind == ChannelKind.WEBHOOK:
+        _post_webhook(channel=channel, alert=alert, event=event, now=now)
+    else:
+        raise DeliveryError(f"unknown channel kind {channel.kind!r}", retry=False)
+
+
+def _subject(alert: Alert, event: str) -> str:
+    prefix = "Resolved" if event == DeliveryEvent.RESOLVED else alert.get_severity_display()
+    return f"[Dengar · {alert.tenant.name}] {prefix}: {alert.title}"
+
+
+def _send_email(*, channel: AlertChannel, alert: Alert, event: str) -> None:
+    recipients = [a.strip() for a in channel.target.split(",") if a.strip()]
+    body = f"{alert.title}\n\n{alert.explanation}\n\nStatus: {event}. Opened {alert.opened_at:%Y-%m-%d %H:%M} UTC."
+    try:
+        send_mail(_subject(alert, event), body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except OSError as exc:  # smtplib.SMTPException is an OSError
+        raise DeliveryError(f"email: {exc}", retry=True) from exc
+
+
+def alert_payload(*, alert: Alert, event: str, payload_format: str) -> dict[str, Any]:
+    if payload_format == PayloadFormat.SLACK:
+        verb = "resolved" if event == DeliveryEvent.RESOLVED else "opened"
+        return {
+            "text": f"{_subject(alert, event)}\n{alert.explanation}",
+            "blocks": [
+                {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}},
+                {"type": "section", "text": {"type": "mrkdwn", "text": alert.explanation or alert.title}},
+                {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+                    f"*{alert.tenant.name}* · {alert.get_kind_display()} · "
+                    f"{alert.get_severity_display()} · {verb}")}]},
+            ],
+        }
+    return {
+        "event": f"alert.{event}",
+        "tenant": alert.tenant.slug,
+        "alert": {
+            "id": alert.pk, "kind": alert.kind, "key": alert.key, "status": alert.status,
+            "severity": alert.severity, "title": alert.title, "explanation": alert.explanation,
+            "data": alert.data, "opened_at": alert.opened_at.isoformat(),
+            "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None,
+        },
+    }
+
+
+def webhook_signature(*, secret: str, timestamp: str, body: str) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect would resend (or drop) a signed body somewhere the admin did not configure.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _post_webhook(*, channel: AlertChannel, alert: Alert, event: str, now: datetime) -> None:
+    body = json.dumps(alert_payload(alert=alert, event=event, payload_format=channel.payload_format),
+                      separators=(",", ":"), sort_keys=True, default=str)
+    timestamp = str(int(now.timestamp()))
+    headers = {"Content-Type": "application/json", "User-Agent": "Dengar-Alerts/1",
+               "X-Dengar-Timestamp": timestamp}
+    if channel.secret:
+        headers["X-Dengar-Signature"] = webhook_signature(secret=channel.secret,
+                                                          timestamp=timestamp, body=body)
+    if urllib.parse.urlsplit(channel.target).scheme not in ("http", "https"):
+        raise DeliveryError("webhook: only http(s) URLs are allowed", retry=False)
+    request = urllib.request.Request(channel.target, data=body.encode(), headers=headers,  # noqa: S310
+                                     method="POST")
+    try:
+        # The scheme is checked just above (file: and custom schemes refused).
+        with _opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
+            response.read(1024)
+    except urllib.error.HTTPError as exc:
+        code = exc.code
+        if code == 429:
+            raise DeliveryError("webhook: HTTP 429", retry=True,
+                                retry_after=_retry_after(exc.headers.get("Retry-After"), now)) from exc
+        raise DeliveryError(f"webhook: HTTP {code}", retry=code >= 500 or code == 408) from exc
+    except (urllib.error.URLError, OSError) as exc:  # refused, DNS, timeout, reset
+        raise DeliveryError(f"webhook: {getattr(exc, 'reason', exc)}", retry=True) from exc
+
+
+def _retry_after(value: str | None, now: datetime) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(value) - now).total_seconds()
+        except (TypeError, ValueError):
+            return None
+    return min(max(seconds, 1.0), RETRY_AFTER_MAX_SECONDS)

@@ -1,0 +1,241 @@
+"""Writing the complaint lifecycle, and the tenant's response settings and holidays.
+
+open -> answered (a brand reply at ingestion, or by hand when the answer policy allows) ->
+resolved; any of those -> dismissed ("not a complaint", which also teaches the classifier through
+a correction); answered, resolved or dismissed -> open again. Every change is a ComplaintEvent.
+
+Each transition is a compare-and-set: the row is updated only if its status is still the one the
+caller saw, so of two people acting at once one wins and the other gets ComplaintConflict, and
+the history never records a transition from a status the complaint no longer had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from listening.models import ComplaintEvent, Mention, Tenant, TenantHoliday
+from listening.models.complaints import ComplaintAction
+from listening.models.mentions import ComplaintStatus
+from listening.models.tenancy import AnswerPolicy
+from listening.selectors.response import is_tenant_member
+from listening.services.corrections import correction_create
+
+S = ComplaintStatus
+
+
+class ComplaintError(Exception):
+    """Base for a lifecycle change that was refused; the message says why, for people."""
+
+
+class TransitionNotAllowed(ComplaintError):
+    pass
+
+
+class ComplaintConflict(ComplaintError):
+    """Someone else changed the complaint between reading it and acting on it."""
+
+
+class AnswerPolicyForbids(ComplaintError):
+    pass
+
+
+class AssigneeNotMember(ComplaintError):
+    pass
+
+
+# action -> (the statuses it may start from, the status it leads to)
+TRANSITIONS: Mapping[str, tuple[frozenset[str], str]] = {
+    ComplaintAction.ANSWERED: (frozenset({S.OPEN}), S.ANSWERED),
+    ComplaintAction.RESOLVED: (frozenset({S.OPEN, S.ANSWERED}), S.RESOLVED),
+    ComplaintAction.DISMISSED: (frozenset({S.OPEN, S.ANSWERED, S.RESOLVED}), S.DISMISSED),
+    ComplaintAction.REOPENED: (frozenset({S.ANSWERED, S.RESOLVED, S.DISMISSED}), S.OPEN),
+}
+
+
+def allowed_actions(*, mention: Mention) -> list[str]:
+    """The transitions open to this complaint now (the policy decides about answering)."""
+    if mention.complaint_status == S.NONE:
+        return []
+    actions = [a for a, (sources, _) in TRANSITIONS.items() if mention.complaint_status in sources]
+    if mention.tenant.answer_policy != AnswerPolicy.BRAND_REPLY_OR_MARKED:
+        actions = [a for a in actions if a != ComplaintAction.ANSWERED]
+    return actions
+
+
+def _transition(
+    *, mention: Mention, action: str, actor: AbstractBaseUser | None, note: str,
+    changes: Mapping[str, Any] | None = None,
+) -> ComplaintEvent:
+    sources, target = TRANSITIONS[action]
+    seen = mention.complaint_status
+    if seen == S.NONE:
+        raise TransitionNotAllowed("This mention is not a complaint.")
+    if seen not in sources:
+        raise TransitionNotAllowed(
+            f"A {S(seen).label.lower()} complaint cannot be {ComplaintAction(action).label.lower()}."
+        )
+    changed = Mention.all_tenants.filter(
+        pk=mention.pk, tenant_id=mention.tenant_id, complaint_status=seen
+    ).update(complaint_status=target, **(changes or {}))
+    if changed != 1:
+        now_status = (
+            Mention.all_tenants.filter(pk=mention.pk, tenant_id=mention.tenant_id)
+            .values_list("complaint_status", flat=True).first()
+        )
+        raise ComplaintConflict(
+            f"Someone else changed this complaint meanwhile: it is now {now_status or 'gone'}."
+        )
+    mention.complaint_status = target
+    return ComplaintEvent.all_tenants.create(
+        tenant_id=mention.tenant_id, mention=mention, action=action, from_status=seen,
+        to_status=target, actor=actor, note=note,
+    )
+
+
+@transaction.atomic
+def complaint_mark_answered(
+    *, mention: Mention, actor: AbstractBaseUser, note: str = "", now: datetime | None = None
+) -> ComplaintEvent:
+    """A person says the complaint was answered elsewhere (a private message, a call). Only under
+    the "brand_reply_or_marked" policy; the mark is then the first response if none came before."""
+    if mention.tenant.answer_policy != AnswerPolicy.BRAND_REPLY_OR_MARKED:
+        raise AnswerPolicyForbids(
+            "This tenant counts only replies from the brand's accounts as answers; a complaint "
+            "is marked answered when such a reply is collected."
+        )
+    at = now or timezone.now()
+    event = _transition(
+        mention=mention, action=ComplaintAction.ANSWERED, actor=actor, note=note,
+        changes={"answered_at": Coalesce(F("answered_at"), Value(at, output_field=DateTimeField()))},
+    )
+    mention.answered_at = mention.answered_at or at
+    return event
+
+
+@transaction.atomic
+def complaint_resolve(*, mention: Mention, actor: AbstractBaseUser, note: str = "") -> ComplaintEvent:
+    return _transition(mention=mention, action=ComplaintAction.RESOLVED, actor=actor, note=note)
+
+
+@transaction.atomic
+def complaint_dismiss(*, mention: Mention, actor: AbstractBaseUser, note: str = "") -> ComplaintEvent:
+    """Not a complaint after all: closes it and records a correction, so the classifier learns."""
+    event = _transition(mention=mention, action=ComplaintAction.DISMISSED, actor=actor, note=note)
+    if mention.is_complaint:
+        correction_create(mention=mention, field="complaint", value="not_complaint", user=actor)
+    return event
+
+
+@transaction.atomic
+def complaint_reopen(*, mention: Mention, actor: AbstractBaseUser, note: str = "") -> ComplaintEvent:
+    """Back to open. Reopening a dismissed one says it is a complaint after all: corrected too."""
+    event = _transition(mention=mention, action=ComplaintAction.REOPENED, actor=actor, note=note)
+    if not mention.is_complaint:
+        correction_create(mention=mention, field="complaint", value="complaint", user=actor)
+    return event
+
+
+@transaction.atomic
+def complaint_assign(
+    *, mention: Mention, assignee: AbstractBaseUser | None, actor: AbstractBaseUser, note: str = ""
+) -> ComplaintEvent:
+    """Give the complaint to a member of its tenant (directly or through the agency); None
+    unassigns. Compare-and-set on the previous assignee, like the status."""
+    if mention.complaint_status == S.NONE:
+        raise TransitionNotAllowed("This mention is not a complaint.")
+    if assignee is not None and not is_tenant_member(tenant=mention.tenant, user_id=assignee.pk):
+        raise AssigneeNotMember("Not a member of this tenant.")
+    seen = mention.assigned_to_id
+    changed = Mention.all_tenants.filter(
+        pk=mention.pk, tenant_id=mention.tenant_id, assigned_to_id=seen
+    ).update(assigned_to=assignee)
+    if changed != 1:
+        raise ComplaintConflict("Someone else reassigned this complaint meanwhile.")
+    mention.assigned_to = assignee
+    return ComplaintEvent.all_tenants.create(
+        tenant_id=mention.tenant_id, mention=mention, action=ComplaintAction.ASSIGNED,
+        from_status=mention.complaint_status, to_status=mention.complaint_status,
+        actor=actor, assignee=assignee, note=note,
+    )
+
+
+# --- response settings and holidays --------------------------------------------------------------
+
+RESPONSE_SETTINGS = ("answer_policy", "timezone", "response_target_minutes", "business_day_start",
+                     "business_day_end", "business_weekdays")
+
+
+def tenant_response_settings_update(
+    *, tenant: Tenant, answer_policy: str | None = None, timezone: str | None = None,
+    response_target_minutes: int | None = None, business_day_start: time | None = None,
+    business_day_end: time | None = None, business_weekdays: Iterable[int] | None = None,
+) -> Tenant:
+    """Change what counts as an answer and when the response clock runs (validated by the caller:
+    the API's input serializer)."""
+    changes: dict[str, Any] = {
+        "answer_policy": answer_policy, "timezone": timezone,
+        "response_target_minutes": response_target_minutes,
+        "business_day_start": business_day_start, "business_day_end": business_day_end,
+        "business_weekdays": sorted(set(business_weekdays)) if business_weekdays is not None else None,
+    }
+    changes = {k: v for k, v in changes.items() if v is not None}
+    for name, value in changes.items():
+        setattr(tenant, name, value)
+    if changes:
+        tenant.save(update_fields=list(changes))
+    return tenant
+
+
+def _refresh_holiday_dates(tenant: Tenant) -> None:
+    dates = [
+        d.isoformat()
+        for d in TenantHoliday.all_tenants.filter(tenant=tenant).order_by("date")
+        .values_list("date", flat=True)
+    ]
+    Tenant.objects.filter(pk=tenant.pk).update(holiday_dates=dates)
+    tenant.holiday_dates = dates
+
+
+def _lock(tenant: Tenant) -> None:
+    # Holiday writes for one tenant take turns, so the denormalised list is never stale.
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).values_list("pk").first()
+
+
+@transaction.atomic
+def holiday_create(*, tenant: Tenant, date: date, name: str = "") -> TenantHoliday:
+    _lock(tenant)
+    holiday = TenantHoliday.all_tenants.create(tenant=tenant, date=date, name=name)
+    _refresh_holiday_dates(tenant)
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(
+    *, holiday: TenantHoliday, date: date | None = None, name: str | None = None
+) -> TenantHoliday:
+    _lock(holiday.tenant)
+    fields = []
+    if date is not None:
+        holiday.date, fields = date, [*fields, "date"]
+    if name is not None:
+        holiday.name, fields = name, [*fields, "name"]
+    if fields:
+        holiday.save(update_fields=fields)
+    _refresh_holiday_dates(holiday.tenant)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, holiday: TenantHoliday) -> None:
+    tenant = holiday.tenant
+    _lock(tenant)
+    holiday.delete()
+    _refresh_holiday_dates(tenant)

@@ -1,0 +1,373 @@
+"""The flag sweep: every tenant's volume, source health and overdue complaints, as alerts.
+
+One sweep reads the last 35 days of hourly rollups of every tenant in one query, as one series
+per (tenant, brand, source), and runs the online detector over all of them at once
+(``detect_latest``), grouped by the tenants' sensitivities:
+
+1. per source: a collector gap, or a source failing or paused (``Source.health``), is a
+   source-health alert. Such a source, and one whose source-health alert cleared less than
+   ``RECOVERY_HOURS`` ago (its outage is still in the recent hours), is left out of step 2:
+   a broken collector must not read as a decline.
+2. per tenant total and per brand (tenants with two brands or more; with one, the brand is the
+   total): an open decline or surge is an alert. Only the flagged series go through ``detect``
+   again, for the observed and expected counts and the usual range, and the brand and the source
+   that contributed most to the deficit (or excess), each against its own usual level, are named.
+
+Unanswered complaints past the tenant's response target are a third kind of alert.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
+from listening.models import Alert, Brand, Source, Tenant, VolumeHourly
+from listening.models.alerts import AlertKind, AlertStatus
+from listening.selectors.flags import unanswered_complaints
+from listening.services.alerts import Condition, SyncReport, alerts_sync
+
+STEP_SECONDS = 3600
+HISTORY_DAYS = 35
+WEEK = 7 * 24
+RECOVERY_HOURS = 24
+SWEPT_KINDS = (AlertKind.DECLINE, AlertKind.SURGE, AlertKind.SOURCE_HEALTH, AlertKind.UNANSWERED)
+
+
+@dataclass(frozen=True)
+class Rollups:
+    """Hourly mention counts: one row of ``counts`` per (tenant, brand, source) in ``keys``."""
+
+    start: datetime
+    keys: list[tuple[int, int | None, int]]
+    counts: np.ndarray  # (len(keys), steps)
+
+
+def rollups_load(*, start: datetime, end: datetime, tenant_ids: Sequence[int] | None = None) -> Rollups:
+    """Every series in one query; an hour without a rollup row is an hour without mentions."""
+    steps = int((end - start).total_seconds() // STEP_SECONDS)
+    keys: list[tuple[int, int | None, int]] = []
+    index: dict[tuple[int, int | None, int], int] = {}
+    if connection.vendor == "postgresql":
+        # Aggregated in the database: a few thousand rows of arrays instead of millions of rows.
+        where = "AND tenant_id = ANY(%s)" if tenant_ids is not None else ""
+        params: list[object] = [start.timestamp(), start, end]
+        if tenant_ids is not None:
+            params.append(list(tenant_ids))
+        sql = (
+            # ``where`` is one of two constant strings; every value goes as a parameter.
+            "SELECT tenant_id, brand_id, source_id, "  # noqa: S608
+            "array_agg(floor((extract(epoch FROM bucket) - %s) / 3600)::int), array_agg(mentions) "
+            "FROM listening_volumehourly WHERE bucket >= %s AND bucket < %s " + where +
+            " GROUP BY tenant_id, brand_id, source_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        counts = np.zeros((len(rows), steps))
+        for i, (tid, bid, sid, hours, values) in enumerate(rows):
+            keys.append((tid, bid, sid))
+            counts[i, np.asarray(hours, dtype=np.int64)] = values
+        return Rollups(start, keys, counts)
+    qs = VolumeHourly.all_tenants.filter(bucket__gte=start, bucket__lt=end)
+    if tenant_ids is not None:
+        qs = qs.filter(tenant_id__in=list(tenant_ids))
+    cells: list[tuple[int, int, int]] = []
+    for tid, bid, sid, bucket, n in qs.values_list("tenant_id", "brand_id", "source_id", "bucket",
+                                                    "mentions").iterator(chunk_size=5000):
+        row = index.setdefault((tid, bid, sid), len(index))
+        cells.append((row, int((bucket - start).total_seconds() // STEP_SECONDS), n))
+    keys = list(index)
+    counts = np.zeros((len(keys), steps))
+    for row, hour, n in cells:
+        counts[row, hour] += n
+    return Rollups(start, keys, counts)
+
+
+def _group(labels: Sequence[object], counts: np.ndarray) -> tuple[list[object], np.ndarray]:
+    """Sum the rows of ``counts`` that share a label."""
+    index: dict[object, int] = {}
+    rows = np.array([index.setdefault(label, len(index)) for label in labels], dtype=np.int64)
+    out = np.zeros((len(index), counts.shape[1]))
+    if len(rows):
+        np.add.at(out, rows, counts)
+    return list(index), out
+
+
+class _Statuses:
+    """detect_latest over distinct series only, one batch per sensitivity. A series is the sum
+    of some rollup rows of one tenant, and is named by those rows."""
+
+    def __init__(self, keys: list[tuple[int, int | None, int]], counts: np.ndarray,
+                 sensitivity_of: dict[int, str]) -> None:
+        self.counts = counts
+        self.sensitivity_of = sensitivity_of
+        self.tenant_of_row = [tid for tid, _, _ in keys]
+        self.pending: dict[tuple[int, ...], None] = {}
+        self.done: dict[tuple[int, ...], tuple[bool, bool, bool]] = {}
+
+    def want(self, rows: Sequence[int]) -> None:
+        key = tuple(rows)
+        if key and key not in self.done:
+            self.pending[key] = None
+
+    def run(self) -> None:
+        by_sens: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        for key in self.pending:
+            by_sens[self.sensitivity_of[self._tenant(key)]].append(key)
+        self.pending = {}
+        for sens, series in by_sens.items():
+            matrix = np.stack([self.counts[list(key)].sum(axis=0) if len(key) > 1
+                               else self.counts[key[0]] for key in series])
+            latest = detect_latest(matrix, step_seconds=STEP_SECONDS, direction="both",
+                                   sensitivity=sens)
+            for i, key in enumerate(series):
+                self.done[key] = (bool(latest.decline_open[i]), bool(latest.surge_open[i]),
+                                  bool(latest.gap_open[i]))
+
+    def get(self, rows: Sequence[int]) -> tuple[bool, bool, bool]:
+        return self.done.get(tuple(rows), (False, False, False))
+
+    def _tenant(self, key: tuple[int, ...]) -> int:
+        return self.tenant_of_row[key[0]]
+
+
+def _totals(keys: list[tuple[int, int | None, int]], rows_of_tenant: dict[int, list[int]],
+            excluded: dict[int, dict[int, str]]) -> dict[tuple[int, int | None], tuple[int, ...]]:
+    """The rows each tenant total and each brand (of tenants with two or more) sums, without
+    the excluded sources."""
+    out: dict[tuple[int, int | None], tuple[int, ...]] = {}
+    for tid, rows in rows_of_tenant.items():
+        kept = [r for r in rows if keys[r][2] not in excluded.get(tid, {})]
+        if not kept:
+            continue
+        out[(tid, None)] = tuple(kept)
+        by_brand: dict[int, list[int]] = defaultdict(list)
+        for r in kept:
+            if keys[r][1] is not None:
+                by_brand[keys[r][1]].append(r)
+        if len({keys[r][1] for r in kept}) > 1:
+            for bid, brand_rows in by_brand.items():
+                out[(tid, bid)] = tuple(brand_rows)
+    return out
+
+
+def _window_usual(counts: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Each row's own usual count over steps [a, b): the mean of the same hours of the weeks
+    before (up to four), so every contributor is measured against its own level."""
+    past = [counts[:, a - k * WEEK : b - k * WEEK].sum(axis=1) for k in range(1, 5) if a - k * WEEK >= 0]
+    return np.mean(past, axis=0) if past else np.full(counts.shape[0], np.nan)
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    id: int | None
+    observed: float
+    expected: float
+
+
+def _top_contributor(names: list[tuple[str, int | None]], counts: np.ndarray, a: int, b: int,
+                     direction: str) -> _Part | None:
+    if not names:
+        return None
+    observed = counts[:, a:b].sum(axis=1)
+    expected = _window_usual(counts, a, b)
+    gap = (expected - observed) if direction == "down" else (observed - expected)
+    gap = np.nan_to_num(gap, nan=-np.inf)
+    i = int(np.argmax(gap))
+    if not np.isfinite(gap[i]) or gap[i] <= 0:
+        return None
+    return _Part(names[i][0], names[i][1], float(observed[i]), float(expected[i]))
+
+
+def _describe(part: _Part, what: str, direction: str) -> str:
+    share = "shortfall" if direction == "down" else "excess"
+    return (f"Most of the {share} is {what} {part.name}: {part.observed:.0f} mentions against "
+            f"about {part.expected:.0f} usual for it ({part.observed / part.expected - 1:+.0%})."
+            if part.expected > 0 else f"Most of the {share} is {what} {part.name}.")
+
+
+def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datetime
+                      ) -> dict[int, list[Condition]]:
+    tenants = {t.pk: t for t in tenants}
+    sensitivity_of = {tid: t.alert_sensitivity for tid, t in tenants.items()}
+    out: dict[int, list[Condition]] = defaultdict(list)
+    sources = {s.pk: s for s in Source.all_tenants.filter(tenant_id__in=list(tenants)).only(
+        "id", "tenant_id", "name", "paused", "consecutive_failures", "last_success_at")}
+    brand_names = dict(Brand.all_tenants.filter(tenant_id__in=list(tenants)).values_list("id", "name"))
+    recovering = {
+        (tid, key) for tid, key in Alert.all_tenants.filter(
+            tenant_id__in=list(tenants), kind=AlertKind.SOURCE_HEALTH, status=AlertStatus.RESOLVED,
+            resolved_at__gte=now - timedelta(hours=RECOVERY_HOURS),
+        ).values_list("tenant_id", "key")
+    }
+    keys, x = rollups.keys, rollups.counts
+    status = _Statuses(keys, x, sensitivity_of)
+
+    # 1. Sources. A series is identified by the rollup rows it sums, so a brand fed by one
+    # source, or a tenant with one brand, costs the detector nothing more.
+    rows_of_source: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, (tid, _, sid) in enumerate(keys):
+        rows_of_source[(tid, sid)].append(i)
+    rows_of_tenant: dict[int, list[int]] = defaultdict(list)
+    for i, (tid, _, _) in enumerate(keys):
+        rows_of_tenant[tid].append(i)
+    for rows in rows_of_source.values():
+        status.want(rows)
+    totals = _totals(keys, rows_of_tenant, excluded={})
+    for rows in totals.values():
+        status.want(rows)
+    status.run()
+    excluded: dict[int, dict[int, str]] = defaultdict(dict)
+    for source in sources.values():
+        rows = rows_of_source.get((source.tenant_id, source.pk))
+        state = source.health if source.health in ("failing", "paused") else (
+            "gap" if rows and status.get(rows)[2] else None)
+        if state is not None:
+            excluded[source.tenant_id][source.pk] = state
+            out[source.tenant_id].append(_source_condition(source, state))
+        elif (source.tenant_id, f"source_health:source:{source.pk}") in recovering:
+            excluded[source.tenant_id][source.pk] = "recovering"
+
+    # 2. Tenant totals and brands, from the sources that work (a second, small detector pass
+    # for the tenants that lost a source).
+    if excluded:
+        totals = _totals(keys, rows_of_tenant, excluded=excluded)
+        for rows in totals.values():
+            status.want(rows)
+        status.run()
+    series_labels = list(totals)
+    decline = np.array([status.get(totals[label])[0] for label in series_labels], dtype=bool)
+    surge = np.array([status.get(totals[label])[1] for label in series_labels], dtype=bool)
+    kx = x
+
+    for direction, flagged in (("down", decline), ("up", surge)):
+        by_sens: dict[str, list[int]] = defaultdict(list)
+        for i in np.flatnonzero(flagged):
+            by_sens[sensitivity_of[series_labels[i][0]]].append(int(i))
+        for sens, rows in by_sens.items():
+            matrix = np.stack([x[list(totals[series_labels[r]])].sum(axis=0) for r in rows])
+            found = detect_many(matrix, step_seconds=STEP_SECONDS, direction=direction,
+                                sensitivity=sens)
+            for row, alerts in zip(rows, found, strict=True):
+                kind = "decline" if direction == "down" else "surge"
+                latest = next((a for a in reversed(alerts) if a.kind == kind), None)
+                tid, bid = series_labels[row]
+                part_rows = list(totals[series_labels[row]])
+                out[tid].append(_volume_condition(
+                    tenant=tenants[tid], brand_id=bid, brand_names=brand_names, sources=sources,
+                    direction=direction, alert=latest, part_keys=[keys[r] for r in part_rows],
+                    part_x=kx[part_rows], excluded=excluded.get(tid, {}), start=rollups.start,
+                ))
+    return out
+
+
+def _source_condition(source: Source, state: str) -> Condition:
+    if state == "gap":
+        title = f"Source {source.name} has stopped collecting"
+        text = (f"{source.name} has delivered no mentions for several hours where it usually "
+                "has plenty: the collector looks down. Volume declines it would explain are "
+                "not reported while it is.")
+        severity = "warning"
+    else:
+        title = f"Source {source.name} is {state}"
+        text = (f"{source.name} is {state}" + (
+            f" after {source.consecutive_failures} failed polls in a row" if state == "failing" else "")
+            + ": its mentions are not being collected, so volume that falls with it is not "
+            "reported as a decline.")
+        severity = "critical" if state == "failing" else "info"
+    return Condition(key=f"source_health:source:{source.pk}", kind=AlertKind.SOURCE_HEALTH,
+                     title=title, explanation=text, severity=severity,
+                     data={"source_id": source.pk, "source": source.name, "state": state})
+
+
+def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict[int, str],
+                      sources: dict[int, Source], direction: str, alert: VolumeAlert | None,
+                      part_keys: list[tuple[int, int | None, int]], part_x: np.ndarray,
+                      excluded: dict[int, str], start: datetime) -> Condition:
+    kind = AlertKind.DECLINE if direction == "down" else AlertKind.SURGE
+    subject = tenant.name if brand_id is None else brand_names.get(brand_id, f"brand {brand_id}")
+    verb = "falling" if direction == "down" else "surging"
+    scope = "tenant" if brand_id is None else f"brand:{brand_id}"
+    data: dict[str, object] = {"brand_id": brand_id, "direction": direction}
+    parts = []
+    if alert is None:
+        parts.append(f"Mentions of {subject} are {verb} against their usual level.")
+        a, b = part_x.shape[1] - 6, part_x.shape[1]
+    else:
+        parts.append(alert.explanation)
+        length = max(1, round(alert.persisted_hours * 3600 / STEP_SECONDS))
+        b = alert.index + 1
+        a = max(0, b - length)
+        data.update({k: alert.to_dict()[k] for k in (
+            "observed", "expected", "low", "high", "relative_change", "persisted_hours")})
+        data["since"] = (start + timedelta(seconds=a * STEP_SECONDS)).isoformat()
+    if brand_id is None:
+        names, rows = _group([bid for _, bid, _ in part_keys], part_x)
+        if len(names) > 1:
+            top = _top_contributor([(brand_names.get(n, "without a brand") if n else "(no brand)", n)
+                                    for n in names], rows, a, b, direction)
+            if top:
+                parts.append(_describe(top, "brand", direction))
+                data["top_brand"] = {"id": top.id, "name": top.name, "observed": top.observed,
+                                     "expected": top.expected}
+    names, rows = _group([sid for _, _, sid in part_keys], part_x)
+    top = _top_contributor([(sources[n].name if n in sources else f"source {n}", n) for n in names],
+                           rows, a, b, direction)
+    if top:
+        parts.append(_describe(top, "source", direction).replace("Most of the", "By source, most of the"))
+        data["top_source"] = {"id": top.id, "name": top.name, "observed": top.observed,
+                              "expected": top.expected}
+    if excluded:
+        left_out = ", ".join(f"{sources[s].name} ({state})" for s, state in excluded.items() if s in sources)
+        parts.append(f"Left out of this count: {left_out}.")
+        data["excluded_sources"] = sorted(excluded)
+    severe = alert is not None and direction == "down" and alert.relative_change <= -0.5
+    return Condition(
+        key=f"{kind}:{scope}", kind=kind, title=f"Mentions of {subject} are {verb}",
+        explanation=" ".join(parts), severity="critical" if severe else "warning", data=data,
+    )
+
+
+def unanswered_conditions(*, tenants: Iterable[Tenant], now: datetime) -> dict[int, list[Condition]]:
+    out: dict[int, list[Condition]] = {}
+    for tenant in tenants:
+        overdue = unanswered_complaints(tenant=tenant, now=now).aggregate(
+            n=Count("id"), oldest=Min("published_at"))
+        if not overdue["n"]:
+            continue
+        n, oldest = overdue["n"], overdue["oldest"]
+        waited = now - oldest
+        hours = waited.total_seconds() / 3600
+        target = tenant.response_target_minutes
+        out[tenant.pk] = [Condition(
+            key="unanswered:tenant", kind=AlertKind.UNANSWERED,
+            title=f"{n} complaint{'s' if n != 1 else ''} without a brand reply",
+            explanation=(f"{n} complaint{'s are' if n != 1 else ' is'} past the {target} min "
+                         f"response target; the oldest has waited {hours:.1f} h."),
+            severity="critical" if waited > timedelta(minutes=4 * target) else "warning",
+            data={"count": n, "oldest_at": oldest.isoformat(), "target_minutes": target},
+        )]
+    return out
+
+
+def flags_sweep(*, now: datetime | None = None, tenants: Iterable[Tenant] | None = None) -> SyncReport:
+    """Run every sweep for ``tenants`` (all of them by default) and sync their alerts."""
+    now = now or timezone.now()
+    tenants = list(Tenant.objects.all() if tenants is None else tenants)
+    # The hour in progress is incomplete: the series ends at the last full hour.
+    end = now.replace(minute=0, second=0, microsecond=0)
+    rollups = rollups_load(start=end - timedelta(days=HISTORY_DAYS), end=end,
+                           tenant_ids=[t.pk for t in tenants])
+    conditions = volume_conditions(tenants=tenants, rollups=rollups, now=now)
+    for tid, conds in unanswered_conditions(tenants=tenants, now=now).items():
+        conditions.setdefault(tid, []).extend(conds)
+    return alerts_sync(conditions=conditions, tenants=tenants, kinds=SWEPT_KINDS, now=now)

@@ -1,0 +1,39 @@
+"""Alert tasks: thin; the work is in listening.services.volume_flags and listening.services.alerts."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from listening.services.alerts import alert_delivery_attempt
+from listening.services.volume_flags import flags_sweep
+
+logger = logging.getLogger("dengar.tasks")
+
+
+@shared_task(name="workers.tasks.alerts.alerts_sweep", ignore_result=True)
+def alerts_sweep() -> dict[str, int]:
+    """Beat's sweep: volume, source-health and unanswered-complaint alerts for every tenant."""
+    report = flags_sweep()
+    return {"opened": len(report.opened), "refreshed": len(report.refreshed),
+            "resolved": len(report.resolved)}
+
+
+@shared_task(
+    bind=True,
+    name="workers.tasks.alerts.alert_deliver",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=20,  # the service decides when to give up (ALERT_DELIVERY_MAX_ATTEMPTS)
+)
+def alert_deliver(self: object, delivery_id: int) -> str:
+    """Send one alert notification; on a transient failure, try again after the backoff."""
+    outcome = alert_delivery_attempt(delivery_id=delivery_id)
+    if outcome.retry_in is not None:
+        logger.info("alert delivery %s: retrying in %.0f s", delivery_id, outcome.retry_in)
+        raise self.retry(countdown=outcome.retry_in)  # type: ignore[attr-defined]
+    return outcome.status
