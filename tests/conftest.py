@@ -7,10 +7,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -69,6 +73,18 @@ def world(db: None) -> World:
             tenant=initech, brand=initech_brand, name="Initech mock"
         ),
     )
+
+
+@pytest.fixture
+def count_queries() -> Callable[[Callable[[], Any]], int]:
+    """How many queries a call makes: for guards that the count does not grow with the rows."""
+
+    def run(call: Callable[[], Any]) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            call()
+        return len(ctx.captured_queries)
+
+    return run
 
 
 @pytest.fixture

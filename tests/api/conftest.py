@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from workers.adapters import registry
 from workers.adapters.base import ConfigField, ConfigSchema, FetchResult, SourceAdapter
@@ -39,13 +37,5 @@ def fake_adapter(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeFeedAdapt
     registry.refresh()
 
 
-@pytest.fixture
-def count_queries() -> Callable[[Callable[[], Any]], int]:
-    def run(call: Callable[[], Any]) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            call()
-        return len(ctx.captured_queries)
-
-    return run
 
 

@@ -49,14 +49,3 @@ def complaint(world, *, status: str = ComplaintStatus.OPEN, **fields) -> Mention
     return mention
 
 
-@pytest.fixture
-def count_queries():
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def run(call) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            call()
-        return len(ctx.captured_queries)
-
-    return run

@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from listening.analysis.base import Analysis, get_classifier
 from tests import factories
@@ -65,11 +63,3 @@ def acme_mentions(world) -> SimpleNamespace:
     )
 
 
-@pytest.fixture
-def count_queries():
-    def run(call) -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            call()
-        return len(ctx.captured_queries)
-
-    return run
