@@ -155,8 +155,10 @@ class EngineClassifier:
         if tk.n_exclaim and lex:
             lex = max(-1.0, min(1.0, lex * 1.2))
 
-        # Sentiment
-        if lang in ("id", "ms"):
+        # Sentiment: the learned model wherever it applies; for text in no known language it
+        # still beats the word lists (3-fold CV on the SmSA training file: 0.70 against 0.47).
+        learned = lang in ("id", "ms", "other")
+        if learned:
             z = np.log(np.maximum(sent_p, 1e-9))
             z[self._pos] += LEXICON_NUDGE * lex * 2
             z[self._neg] -= LEXICON_NUDGE * lex * 2
@@ -193,7 +195,7 @@ class EngineClassifier:
         is_complaint = complaint_z > 0 and not is_spam
         p_complaint = 0.0 if is_spam else _sigmoid(1.5 * complaint_z)
         confidence = p_complaint if is_complaint else 1.0 - p_complaint
-        if is_complaint and sentiment != "negative" and lex_hits == 0:
+        if is_complaint and not learned and sentiment != "negative" and lex_hits == 0:
             # A complaint without sentiment words ("still waiting for my refund") is negative.
             sentiment = "negative"
             score = min(score, -0.3)
