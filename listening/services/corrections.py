@@ -19,7 +19,7 @@ from listening.analysis.rules import RuleSet, normalise_phrase, with_label
 from listening.models import Brand, Correction, Mention, Tenant, TenantRule
 from listening.models.corrections import FIELD_LABELS
 from listening.selectors.corrections import latest_corrections
-from listening.services.ingestion import _link_replies
+from listening.services.ingestion import brand_replies_link
 from listening.services.rollups import volume_refresh
 
 # The Mention columns the classifier decides, and so the ones reclassification may change.
@@ -60,7 +60,7 @@ def _assign(mention: Mention, analysis: Analysis) -> bool:
 def _link_new_complaints(tenant_id: int, mentions: list[Mention]) -> None:
     """Complaints that became complaints only now may already have a brand reply: link it."""
     if mentions:
-        _link_replies(tenant_id=tenant_id, rows=[
+        brand_replies_link(tenant_id=tenant_id, rows=[
             SimpleNamespace(external_id=m.external_id, is_complaint=True, is_brand_reply=False,
                             parent_external_id="", published_at=m.published_at)
             for m in mentions

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from listening.models import Mention, Source
-from listening.services.ingestion import Rejected, mention_validate
+from listening.services.mention_validation import Rejected, mention_validate
 from tests import factories
 from tests.e2e.worker import celery_worker, wait_for
 from workers.adapters.mock.adapter import MockAdapter

@@ -9,7 +9,7 @@ import pytest
 from listening.analysis.lexicon import LexiconClassifier
 from listening.models import Mention
 from listening.scoping import tenant_scope
-from listening.services.ingestion import Rejected, mention_validate
+from listening.services.mention_validation import Rejected, mention_validate
 from listening.services.sources import source_poll_once
 from tests import factories
 from workers.adapters import registry
