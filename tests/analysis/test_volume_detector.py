@@ -7,6 +7,7 @@ import json
 import numpy as np
 
 from listening.analysis.volume import DetectorConfig, VolumeDetector, detect, detect_latest, detect_many
+from listening.analysis.volume.detector import KINDS
 
 HOURLY = 3600
 DAYS = 35
@@ -124,3 +125,28 @@ def test_it_reports_which_series_have_an_alert_open_now() -> None:
     assert status.decline_open.tolist() == [False, True]
     assert status.decline_opened_at[1] >= len(steady) - 30
     assert [kinds(a) for a in detect_many(matrix, step_seconds=HOURLY, direction="both")][0] == []
+
+
+def test_a_later_episode_opens_a_new_alert_though_the_cusum_never_returned_to_zero() -> None:
+    # Two separate surges (and, on its own series, two declines) a few days apart, the level in
+    # between staying a little off: the first episode's CUSUM never gets back to zero, which used
+    # to keep that alert open for good. It closes once back under half the threshold.
+    for direction, factor, after, duration, gap, seed in (("up", 5.0, 1.1, 8, 5, 2), ("down", 0.4, 0.92, 12, 4, 7)):
+        mean = rhythm(days=42)
+        first = 21 * 24 + 8
+        second = first + gap * 24
+        mean[first : first + duration] *= factor
+        mean[first + duration :] *= after
+        mean[second : second + duration] *= factor
+        series = counts(mean, seed=seed)
+        detector = VolumeDetector(DetectorConfig(step_seconds=HOURLY, direction=direction))
+        alerts, cusum = [], []
+        for value in series:
+            alerts.extend(detector.update(value))
+            cusum.append(float((detector.state.s_up if direction == "up" else detector.state.s_dn)[0]))
+        assert min(cusum[first + duration : second]) > 0  # the bug's condition
+        opened = [a.index for a in alerts if a.kind == KINDS[direction]]
+        assert len(opened) == 2, (direction, opened)
+        assert first <= opened[0] < first + duration
+        assert second <= opened[1] < second + duration
+        assert kinds(detect(series, step_seconds=HOURLY, direction=direction)) == kinds(alerts)

@@ -21,6 +21,7 @@ from listening.analysis.volume.config import Params
 
 INT_FIELDS = ("dn_start", "up_start", "dn_opened", "up_opened", "gap_len", "n_upd")
 BOOL_FIELDS = ("dn_open", "up_open", "gap_open")
+HOLD_FRACTION = 0.5  # an open episode closes once its statistics are back under this share of threshold
 
 
 def anscombe(x: np.ndarray) -> np.ndarray:
@@ -167,6 +168,9 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
     settled = t >= p.warmup - p.min_persist
     new_dn = np.where(settled, new_dn, 0.0)
     new_up = np.where(settled, new_up, 0.0)
+    # While the window statistic is still past half the threshold that opens an alert (hysteresis),
+    # the surge episode goes on; declines have no window test of their own.
+    holding = {"dn": np.zeros(len(x), dtype=bool), "up": ev & (z >= HOLD_FRACTION * p.z_spike)}
     for side, new in (("dn", new_dn), ("up", new_up)):
         old = getattr(st, "s_" + side)
         begun = (old == 0) & (new > 0)
@@ -176,9 +180,13 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
         setattr(st, side + "_obs", np.where(begun, 0.0, getattr(st, side + "_obs")) + np.where(active, x_ok, 0.0))
         setattr(st, side + "_exp", np.where(begun, 0.0, getattr(st, side + "_exp")) + np.where(active, e_ok, 0.0))
         setattr(st, "s_" + side, new)
-        # An episode ends when its CUSUM is back to zero and the cool-down has passed.
+        # An episode ends when neither its CUSUM nor its window statistic is still past half its
+        # threshold (hysteresis: a CUSUM need not return to zero, e.g. after a level shift), and the
+        # cool-down has passed: one alert per episode, and a later episode can open a new one.
         opened = getattr(st, side + "_opened")
-        setattr(st, side + "_open", getattr(st, side + "_open") & ~((new == 0) & (t - opened >= p.cooldown)))
+        h = p.h_down if side == "dn" else p.h_up
+        done = (new <= HOLD_FRACTION * h) & ~holding[side] & (t - opened >= p.cooldown)
+        setattr(st, side + "_open", getattr(st, side + "_open") & ~done)
 
     recent = day_z[:, : p.m]
     known = np.isfinite(recent).sum(axis=1)
