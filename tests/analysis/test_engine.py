@@ -142,3 +142,22 @@ def test_classify_many_matches_classify(engine: EngineClassifier) -> None:
     texts = [ABBREVIATED_COMPLAINT, "", "Love it!", "JUAL followers murah, wa 081234567890"]
     assert engine.classify_many(texts) == [engine.classify(t) for t in texts]
     assert engine.classify_many([]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "hari ini pake modem Warung Rasa, biasa aja sih",  # "just ordinary": criticism, no grievance
+    "Warung Rasa sama yg sebelah sama aja sih menurutku",
+    "bayar pake paylater bisa gak min?",  # "can I pay with paylater?"
+    "been with Warung Rasa for 3 years, never disappointed",
+    "dah 3 tahun guna Warung Rasa, memang tak menyesal",
+])
+def test_negative_tone_or_a_negated_grievance_alone_is_not_a_complaint(text):
+    assert not EngineClassifier().classify(text).is_complaint
+
+
+def test_a_grievance_with_a_service_failure_still_is_a_complaint_in_every_language():
+    engine = EngineClassifier()
+    for text in ("parcel aku hilang, tracking tak update dah seminggu",
+                 "@telkomsel sinyal ilang terus dr kmrn, udh lapor 2x blm ada respon jd gmn dong??",
+                 "still waiting on my refund, 3 weeks now. nobody answers"):
+        assert engine.classify(text).is_complaint, text

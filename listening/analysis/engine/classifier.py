@@ -37,6 +37,7 @@ COMPLAINT_THRESHOLD = {"en": 0.2, "id": 1.0, "ms": 1.0, "other": 0.6}
 # (nested: for each held-out video, the choice made on the other two was 2-3 and 0-1).
 SPAM_LINK = 2.0
 SPAM_RULES = 1.0
+MIN_CUE = 0.6  # the strongest cue must weigh at least this (weak ones: "hours", "why", "sudah")
 LEXICON_NUDGE = 0.3  # how far the lexicon moves the learned sentiment (log-odds per unit)
 
 
@@ -67,6 +68,16 @@ def complaint_strength(tk: Tokens) -> tuple[float, list[tuple[float, str]]]:
     words = tk.words
     cues = lx.COMPLAINT_CUES
     found = {w: cues[w] for w in cues.keys() & words}
+    if found and lx.NEGATORS.intersection(words):
+        # "never disappointed", "tak menyesal": a negated grievance is praise, and the negator
+        # that cancels it is no complaint cue either.
+        for i, w in enumerate(words):
+            if w in found and lx.SENTIMENT.get(w, 0.0) < 0:
+                for j in (i - 1, i - 2):
+                    if j >= 0 and words[j] in lx.NEGATORS:
+                        found.pop(w, None)
+                        found.pop(words[j], None)
+                        break
     heads = _BIGRAM_HEADS.intersection(words)
     if heads:
         bigrams = lx.COMPLAINT_BIGRAMS
@@ -192,7 +203,11 @@ class EngineClassifier:
         if tk.n_upper_words >= 2:
             strength += 0.3
         complaint_z = strength - COMPLAINT_THRESHOLD[lang]
-        is_complaint = complaint_z > 0 and not is_spam
+        # The learned (review) sentiment calls "biasa aja sih" (just ordinary) negative: that is
+        # criticism, not a complaint that asks for an answer, so there it takes at least one real
+        # cue of a service failure. English sentiment comes from the cues' own word lists.
+        has_cue = not learned or (bool(evidence) and evidence[0][0] >= MIN_CUE)
+        is_complaint = complaint_z > 0 and has_cue and not is_spam
         p_complaint = 0.0 if is_spam else _sigmoid(1.5 * complaint_z)
         confidence = p_complaint if is_complaint else 1.0 - p_complaint
         if is_complaint and not learned and sentiment != "negative" and lex_hits == 0:
