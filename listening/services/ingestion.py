@@ -223,7 +223,7 @@ def mentions_ingest(
     return report
 
 
-_COPY_COLUMNS = list(MentionRow.__dataclass_fields__)
+MENTION_COLUMNS = list(MentionRow.__dataclass_fields__)
 
 
 def mention_rows_insert(rows: Sequence[MentionRow]) -> set[str]:
@@ -236,7 +236,7 @@ def mention_rows_insert(rows: Sequence[MentionRow]) -> set[str]:
     if connection.vendor != "postgresql":
         return _insert_portable(rows)
     table = Mention._meta.db_table
-    cols = ", ".join(_COPY_COLUMNS)
+    cols = ", ".join(MENTION_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS mention_stage ON COMMIT DELETE ROWS AS "  # noqa: S608
@@ -245,7 +245,7 @@ def mention_rows_insert(rows: Sequence[MentionRow]) -> set[str]:
         pg_cursor = cursor.cursor  # the psycopg cursor under Django's wrapper
         with pg_cursor.copy(f"COPY mention_stage ({cols}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row([getattr(r, c) for c in _COPY_COLUMNS])
+                copy.write_row([getattr(r, c) for c in MENTION_COLUMNS])
         cursor.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM mention_stage "  # noqa: S608
             "ON CONFLICT (tenant_id, source_id, external_id) DO NOTHING RETURNING external_id"
@@ -268,7 +268,7 @@ def _insert_portable(rows: Sequence[MentionRow]) -> set[str]:
     fresh = [r for r in rows if r.external_id not in existing]
     # ignore_conflicts: a row another transaction stored meanwhile is a duplicate, not an error.
     Mention.all_tenants.bulk_create(
-        [Mention(**{c: getattr(r, c) for c in _COPY_COLUMNS}) for r in fresh],
+        [Mention(**{c: getattr(r, c) for c in MENTION_COLUMNS}) for r in fresh],
         batch_size=500, ignore_conflicts=True,
     )
     return {r.external_id for r in fresh}

@@ -20,14 +20,11 @@ from django.db.models import Count as models_count
 from django.utils import timezone
 
 from listening.models import Brand, BrandAccount, Mention, Source, Tenant, VolumeDaily, VolumeHourly
+from listening.services.ingestion import MENTION_COLUMNS
 from workers.adapters import registry
 
-COLUMNS = [
-    "tenant_id", "source_id", "brand_id", "external_id", "platform", "author_handle", "text",
-    "url", "published_at", "ingested_at", "parent_external_id", "thread_external_id",
-    "is_brand_reply", "lang", "sentiment_score", "sentiment", "intent", "is_complaint",
-    "complaint_confidence", "is_spam", "answered_at",
-]
+# The same columns the ingestion service writes, so COPY moves exactly the same rows.
+COLUMNS = MENTION_COLUMNS
 
 
 class Command(BaseCommand):
