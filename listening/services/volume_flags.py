@@ -28,12 +28,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from listening.analysis.business_hours import business_cutoff
 from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
 from listening.models import Alert, Brand, Mention, Source, Tenant, VolumeHourly
 from listening.models.alerts import AlertKind, AlertStatus
-from listening.models.mentions import ComplaintStatus
-from listening.selectors.response import tenant_calendar
+from listening.selectors.flags import AWAITING_RESPONSE, overdue_cutoff
 from listening.services.alerts import Condition, SyncReport, alerts_sync
 
 STEP_SECONDS = 3600
@@ -352,7 +350,7 @@ def _overdue_by_tenant(tenants: list[Tenant], now: datetime) -> dict[int, tuple[
     does), tenants sharing a cutoff share one branch of the OR, and the counts are grouped."""
     by_cutoff: dict[datetime, list[int]] = defaultdict(list)
     for tenant in tenants:
-        cutoff = business_cutoff(now, tenant.response_target_minutes * 60, tenant_calendar(tenant))
+        cutoff = overdue_cutoff(tenant=tenant, now=now)
         if cutoff is not None:  # no working time at all: nothing is ever late
             by_cutoff[cutoff].append(tenant.pk)
     if not by_cutoff:
@@ -360,11 +358,13 @@ def _overdue_by_tenant(tenants: list[Tenant], now: datetime) -> dict[int, tuple[
     overdue = Q()
     for cutoff, ids in by_cutoff.items():
         overdue |= Q(tenant_id__in=ids, published_at__lte=cutoff)
-    rows = (Mention.all_tenants.filter(
-        overdue, is_complaint=True, is_spam=False, is_brand_reply=False, answered_at__isnull=True,
-        complaint_status__in=[ComplaintStatus.OPEN, ComplaintStatus.NONE],
-    ).order_by().values("tenant_id").annotate(n=Count("id"), oldest=Min("published_at"))
-        .values_list("tenant_id", "n", "oldest"))
+    rows = (
+        Mention.all_tenants.filter(overdue, AWAITING_RESPONSE)
+        .order_by()
+        .values("tenant_id")
+        .annotate(n=Count("id"), oldest=Min("published_at"))
+        .values_list("tenant_id", "n", "oldest")
+    )
     return {tid: (n, oldest) for tid, n, oldest in rows if n}
 
 
