@@ -168,6 +168,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dengar alerts <alerts
 # marked failed (backoff 30 s, 60 s, 120 s… or the receiver's Retry-After).
 DENGAR["ALERT_SWEEP_SECONDS"] = float(os.environ.get("DENGAR_ALERT_SWEEP_SECONDS", "300"))
 DENGAR["ALERT_DELIVERY_MAX_ATTEMPTS"] = int(os.environ.get("DENGAR_ALERT_DELIVERY_MAX_ATTEMPTS", "6"))
+# Whether alert webhooks may reach private, loopback, link-local… addresses (a receiver on the
+# same network). Off by default: a tenant's admin must not make Dengar call internal services.
+DENGAR["WEBHOOK_ALLOW_PRIVATE"] = os.environ.get("DENGAR_WEBHOOK_ALLOW_PRIVATE", "0") == "1"
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AlertKindEnum": "listening.models.alerts.AlertKind",
     "AlertChannelKindEnum": "listening.models.alerts.ChannelKind",

@@ -32,6 +32,7 @@ from listening.models import Alert, AlertChannel, Role, Tenant
 from listening.models.alerts import AlertKind, AlertStatus, ChannelKind, PayloadFormat
 from listening.selectors.alerts import alert_channel_list, alert_history, alert_list
 from listening.services.alerts import AlertStateError, alert_acknowledge, alert_resolve
+from listening.services.webhook_targets import webhook_host_refusal
 
 ADMINS_ONLY = {method: Role.ADMIN for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")}
 ADMINS_ONLY["OPTIONS"] = Role.VIEWER
@@ -143,8 +144,16 @@ class AlertChannelInputSerializer(serializers.Serializer):
                         {"target": [f"{address} is not an email address."]}) from None
         else:
             url = urlparse(target)
-            if url.scheme not in ("http", "https") or not url.netloc:
+            try:
+                host = url.hostname
+                _ = url.port  # raises ValueError on a malformed port
+            except ValueError:
+                host = None
+            if url.scheme not in ("http", "https") or not host:
                 raise serializers.ValidationError({"target": ["Give an http(s) URL."]})
+            refusal = webhook_host_refusal(host)
+            if refusal:
+                raise serializers.ValidationError({"target": [refusal]})
         return attrs
 
 

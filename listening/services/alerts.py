@@ -37,6 +37,7 @@ from listening.models.alerts import (
     DeliveryStatus,
     PayloadFormat,
 )
+from listening.services.webhook_targets import WebhookTargetRefused, webhook_opener
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 BACKOFF_BASE_SECONDS = 30
@@ -306,15 +307,6 @@ def webhook_signature(*, secret: str, timestamp: str, body: str) -> str:
     return f"sha256={digest}"
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # A redirect would resend (or drop) a signed body somewhere the admin did not configure.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def _post_webhook(*, channel: AlertChannel, alert: Alert, event: str, now: datetime) -> None:
     body = json.dumps(alert_payload(alert=alert, event=event, payload_format=channel.payload_format),
                       separators=(",", ":"), sort_keys=True, default=str)
@@ -324,13 +316,28 @@ def _post_webhook(*, channel: AlertChannel, alert: Alert, event: str, now: datet
     if channel.secret:
         headers["X-Dengar-Signature"] = webhook_signature(secret=channel.secret,
                                                           timestamp=timestamp, body=body)
-    if urllib.parse.urlsplit(channel.target).scheme not in ("http", "https"):
+    url = urllib.parse.urlsplit(channel.target)
+    if url.scheme not in ("http", "https"):
         raise DeliveryError("webhook: only http(s) URLs are allowed", retry=False)
+    try:
+        if not url.hostname:
+            raise WebhookTargetRefused("the URL has no host")
+        _ = url.port  # raises ValueError on a malformed port
+    except ValueError as exc:
+        raise DeliveryError(f"webhook: refused: {exc}", retry=False) from exc
     request = urllib.request.Request(channel.target, data=body.encode(), headers=headers,  # noqa: S310
                                      method="POST")
     try:
+        # Resolving here (not when the channel was saved) is what counts: a name's addresses
+        # change. A refusal is permanent: retrying would reach the same place.
+        opener = webhook_opener(url)
+    except WebhookTargetRefused as exc:
+        raise DeliveryError(f"webhook: refused: {exc}", retry=False) from exc
+    except OSError as exc:  # the name did not resolve (now)
+        raise DeliveryError(f"webhook: {exc}", retry=True) from exc
+    try:
         # The scheme is checked just above (file: and custom schemes refused).
-        with _opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
+        with opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
             response.read(1024)
     except urllib.error.HTTPError as exc:
         code = exc.code
