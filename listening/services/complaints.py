@@ -52,7 +52,9 @@ class AssigneeNotMember(ComplaintError):
 
 
 # action -> (the statuses it may start from, the status it leads to)
+# (Opening starts from "not a complaint": never offered as an action, see allowed_actions.)
 TRANSITIONS: Mapping[str, tuple[frozenset[str], str]] = {
+    ComplaintAction.OPENED: (frozenset({S.NONE}), S.OPEN),
     ComplaintAction.ANSWERED: (frozenset({S.OPEN}), S.ANSWERED),
     ComplaintAction.RESOLVED: (frozenset({S.OPEN, S.ANSWERED}), S.RESOLVED),
     ComplaintAction.DISMISSED: (frozenset({S.OPEN, S.ANSWERED, S.RESOLVED}), S.DISMISSED),
@@ -76,7 +78,7 @@ def _transition(
 ) -> ComplaintEvent:
     sources, target = TRANSITIONS[action]
     seen = mention.complaint_status
-    if seen == S.NONE:
+    if seen == S.NONE and seen not in sources:
         raise TransitionNotAllowed("This mention is not a complaint.")
     if seen not in sources:
         raise TransitionNotAllowed(
@@ -126,8 +128,21 @@ def complaint_resolve(*, mention: Mention, actor: AbstractBaseUser, note: str = 
 
 
 @transaction.atomic
-def complaint_dismiss(*, mention: Mention, actor: AbstractBaseUser, note: str = "") -> ComplaintEvent:
-    """Not a complaint after all: closes it and records a correction, so the classifier learns."""
+def complaint_open(*, mention: Mention, actor: AbstractBaseUser | None, note: str = "") -> ComplaintEvent:
+    """A mention that was no complaint is one now (a person relabelled it): it opens. The caller
+    has already relabelled it; this only starts its lifecycle."""
+    return _transition(mention=mention, action=ComplaintAction.OPENED, actor=actor, note=note)
+
+
+@transaction.atomic
+def complaint_dismiss(
+    *, mention: Mention, actor: AbstractBaseUser | None, note: str = ""
+) -> ComplaintEvent:
+    """Not a complaint after all: closes it and records a correction, so the classifier learns.
+
+    Called by ``correction_create`` too, after it relabelled the mention: ``is_complaint`` is
+    then already False, so no second correction is recorded (and the correction recorded here
+    finds the complaint dismissed already, so it does not come back)."""
     event = _transition(mention=mention, action=ComplaintAction.DISMISSED, actor=actor, note=note)
     if mention.is_complaint:
         correction_create(mention=mention, field="complaint", value="not_complaint", user=actor)
@@ -135,8 +150,11 @@ def complaint_dismiss(*, mention: Mention, actor: AbstractBaseUser, note: str = 
 
 
 @transaction.atomic
-def complaint_reopen(*, mention: Mention, actor: AbstractBaseUser, note: str = "") -> ComplaintEvent:
-    """Back to open. Reopening a dismissed one says it is a complaint after all: corrected too."""
+def complaint_reopen(
+    *, mention: Mention, actor: AbstractBaseUser | None, note: str = ""
+) -> ComplaintEvent:
+    """Back to open. Reopening a dismissed one says it is a complaint after all: corrected too
+    (unless the caller is ``correction_create``, which relabelled it already)."""
     event = _transition(mention=mention, action=ComplaintAction.REOPENED, actor=actor, note=note)
     if not mention.is_complaint:
         correction_create(mention=mention, field="complaint", value="complaint", user=actor)

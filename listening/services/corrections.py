@@ -18,6 +18,7 @@ from listening.analysis.base import Analysis, Classifier
 from listening.analysis.rules import RuleSet, normalise_phrase, with_label
 from listening.models import Brand, Correction, Mention, Tenant, TenantRule
 from listening.models.corrections import FIELD_LABELS
+from listening.models.mentions import ComplaintStatus
 from listening.selectors.corrections import latest_corrections
 from listening.services.ingestion import brand_replies_link
 from listening.services.rollups import volume_refresh
@@ -85,15 +86,40 @@ def correction_create(
         old_value=mention_label(locked, field), new_value=value, created_by=user,
     )
     analysis = with_label(_analysis_of(locked), field=field, label=value, text=locked.text)
-    if _assign(locked, analysis):
+    changed = _assign(locked, analysis)
+    if changed:
         locked.save(update_fields=list(CLASSIFIED_FIELDS))
+    if field == "complaint":
+        _complaint_status_follow(locked, label=value, user=user)
+    if changed:
         if locked.is_complaint and not was_complaint:
             _link_new_complaints(locked.tenant_id, [locked])
         volume_refresh(tenant_id=locked.tenant_id, source_id=locked.source_id,
                        timestamps=[locked.published_at])
-    for f in CLASSIFIED_FIELDS:  # the caller's instance shows what is stored
+    for f in (*CLASSIFIED_FIELDS, "complaint_status"):  # the caller's instance shows what is stored
         setattr(mention, f, getattr(locked, f))
     return correction
+
+
+def _complaint_status_follow(mention: Mention, *, label: str, user: AbstractBaseUser | None) -> None:
+    """A person's complaint label moves the complaint's lifecycle too, through the lifecycle's
+    own transitions (and their events, by that person).
+
+    No recursion with complaint_dismiss and complaint_reopen, which record a correction
+    themselves: the label is already on ``mention`` here, so they see nothing left to correct;
+    and when they are the caller, the status has already moved, so nothing matches below.
+    A resolved complaint relabelled "not a complaint" keeps its status: it was dealt with.
+    """
+    # Imported here: the lifecycle module imports this one (for the corrections it records).
+    from listening.services import complaints as lifecycle
+
+    status = mention.complaint_status
+    if label == "not_complaint" and status in (ComplaintStatus.OPEN, ComplaintStatus.ANSWERED):
+        lifecycle.complaint_dismiss(mention=mention, actor=user, note="relabelled as not a complaint")
+    elif label == "complaint" and status == ComplaintStatus.NONE:
+        lifecycle.complaint_open(mention=mention, actor=user, note="relabelled as a complaint")
+    elif label == "complaint" and status == ComplaintStatus.DISMISSED:
+        lifecycle.complaint_reopen(mention=mention, actor=user, note="relabelled as a complaint")
 
 
 def rule_create(

@@ -163,7 +163,57 @@ def test_a_correction_that_makes_a_mention_a_complaint_opens_it(world, fake_clas
     correction_create(mention=m, field="complaint", value="complaint", user=world.owner)
     m = fresh(m)
     assert m.complaint_status == S.OPEN
-    assert history(m) == [("opened", "", "open", None)]
+    assert history(m) == [("opened", "", "open", world.owner.pk)]
+    assert ComplaintEvent.all_tenants.get(mention=m).note == "relabelled as a complaint"
+
+
+@pytest.mark.parametrize("status", [S.OPEN, S.ANSWERED])
+def test_a_not_complaint_correction_dismisses_the_complaint(world, status):
+    c = complaint(world, status=status)
+    correction_create(mention=c, field="complaint", value="not_complaint", user=world.agency_user)
+    assert c.complaint_status == S.DISMISSED  # the caller's instance too
+    c = fresh(c)
+    assert (c.complaint_status, c.is_complaint) == (S.DISMISSED, False)
+    assert history(c) == [("dismissed", status, "dismissed", world.agency_user.pk)]
+    assert ComplaintEvent.all_tenants.get(mention=c).note == "relabelled as not a complaint"
+    # One correction: the dismissal it triggers records none of its own.
+    assert list(Correction.all_tenants.filter(mention=c).values_list("old_value", "new_value")) == [
+        ("complaint", "not_complaint")]
+
+
+def test_a_not_complaint_correction_by_a_command_dismisses_with_no_actor(world):
+    c = complaint(world)
+    correction_create(mention=c, field="complaint", value="not_complaint", user=None)
+    assert history(fresh(c)) == [("dismissed", "open", "dismissed", None)]
+
+
+def test_a_not_complaint_correction_leaves_a_resolved_complaint_resolved(world):
+    c = complaint(world, status=S.RESOLVED)
+    correction_create(mention=c, field="complaint", value="not_complaint", user=world.owner)
+    c = fresh(c)
+    assert (c.complaint_status, c.is_complaint) == (S.RESOLVED, False)
+    assert history(c) == []
+
+
+def test_a_complaint_correction_of_a_dismissed_complaint_reopens_it(world):
+    c = complaint(world)
+    complaint_dismiss(mention=c, actor=world.owner)
+    correction_create(mention=fresh(c), field="complaint", value="complaint", user=world.agency_user)
+    c = fresh(c)
+    assert (c.complaint_status, c.is_complaint) == (S.OPEN, True)
+    assert history(c) == [("dismissed", "open", "dismissed", world.owner.pk),
+                          ("reopened", "dismissed", "open", world.agency_user.pk)]
+    assert list(Correction.all_tenants.filter(mention=c).order_by("id")
+                .values_list("new_value", "created_by")) == [
+        ("not_complaint", world.owner.pk), ("complaint", world.agency_user.pk)]
+
+
+def test_a_correction_that_changes_nothing_about_complaints_leaves_the_lifecycle_alone(world):
+    c = complaint(world)
+    correction_create(mention=c, field="complaint", value="complaint", user=world.owner)
+    correction_create(mention=c, field="sentiment", value="positive", user=world.owner)
+    assert fresh(c).complaint_status == S.OPEN
+    assert history(c) == []
 
 
 def test_two_people_acting_at_once_cannot_both_win(world):

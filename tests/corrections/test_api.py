@@ -34,6 +34,16 @@ def test_an_analyst_relabels_a_mention(world, api_client_for, acme_mentions):
     assert (detail["is_complaint"], detail["intent"]) == (True, "complaint")
 
 
+def test_relabelling_a_complaint_through_the_api_dismisses_it(world, api_client_for):
+    c = factories.MentionFactory(source=world.acme_source, is_complaint=True,
+                                 complaint_status="open", text="My Acme order arrived broken")
+    response = post_correction(api_client_for(world.agency_user), c.pk, value="not_complaint")
+    assert response.status_code == 201, response.json()
+    assert Mention.all_tenants.get(pk=c.pk).complaint_status == "dismissed"
+    detail = api_client_for(world.viewer).get(f"{BASE}/complaints/{c.pk}/").json()
+    assert detail["status"] == "dismissed"
+
+
 def test_a_viewer_may_read_but_not_correct(world, api_client_for, acme_mentions):
     client = api_client_for(world.viewer)
     assert post_correction(client, acme_mentions.fine.pk).status_code == 403
