@@ -23,6 +23,7 @@ ENTRY_POINT_GROUP = "dengar.adapters"
 
 BUILTIN_ADAPTERS: dict[str, str] = {
     "mock": "workers.adapters.mock.adapter.MockAdapter",
+    "import": "workers.adapters.imported.adapter.ImportAdapter",
 }
 
 

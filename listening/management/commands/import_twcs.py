@@ -27,6 +27,7 @@ from listening.models import Brand, BrandAccount, Source, Tenant
 from listening.models.brands import normalise_handle
 from listening.selectors.response import ResponseMetrics, response_metrics
 from listening.services.ingestion import mentions_ingest
+from workers.adapters import registry
 from workers.adapters.base import RawMention
 
 CREATED_AT_FORMAT = "%a %b %d %H:%M:%S %z %Y"  # "Tue Oct 31 22:10:47 +0000 2017"
@@ -140,11 +141,12 @@ class Command(BaseCommand):
 
         self._brand_accounts(tenant, sorted({t.author_id for t in tweets if not t.inbound}))
         name = options["source_name"] or f"Import: {os.path.basename(path)}"[:200]
-        # Created directly, without the adapter registry's config validation: "import" is not a
-        # kind a worker polls, and the source stays paused so the claim loop never takes it.
+        # Paused, so the claim loop never takes it: an "import" source is filled by this command,
+        # and its adapter refuses to be polled.
         source, _ = Source.all_tenants.get_or_create(
             tenant=tenant, name=name,
-            defaults={"kind": IMPORT_KIND, "paused": True, "config": {"platform": PLATFORM}},
+            defaults={"kind": IMPORT_KIND, "paused": True, "config": registry.validate_config(
+                IMPORT_KIND, {"file": os.path.basename(path), "platform": PLATFORM})},
         )
         stored = duplicates = rejected = 0
         cursor = source.cursor
