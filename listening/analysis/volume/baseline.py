@@ -64,25 +64,87 @@ def _shifted(a: np.ndarray, lag: int, fill_below: int = 0) -> np.ndarray:
     return out
 
 
+# Batch fast paths. They reproduce the reductions above exactly: a window sum is taken by
+# differences of running sums only when every known value is a non-negative integer and every
+# running sum stays below 2**53 (so each partial sum is exact and the order of additions cannot
+# matter); anything else goes through `window_means`. Medians come from a sorting network whose
+# compare-exchange puts NaN last, like np.sort, and the same (lo + hi) / 2 pick.
+_EXACT_LIMIT = 2.0**52
+_NETWORKS = {
+    4: ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2)),
+    7: ((0, 6), (2, 3), (4, 5), (0, 2), (1, 4), (3, 6), (0, 1), (2, 5), (3, 4),
+        (1, 2), (4, 6), (2, 3), (4, 5), (1, 2), (3, 4), (5, 6)),
+}
+
+
+def _sliding_means(x: np.ndarray, half: int) -> np.ndarray:
+    """window_means over x[:, t - half : t + half + 1] (NaN beyond the ends), for every t."""
+    n, t_len = x.shape
+    known = np.isfinite(x)
+    vals = np.where(known, x, 0.0)
+    if (
+        t_len == 0
+        or np.signbit(vals).any()
+        or not np.array_equal(vals, np.floor(vals))
+        or not float(vals.sum(axis=1).max(initial=0.0)) < _EXACT_LIMIT
+    ):
+        padded = np.pad(x, ((0, 0), (half, half)), constant_values=np.nan)
+        return window_means(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=1))
+    width = 2 * half + 1
+    run = np.zeros((n, t_len + 2 * half + 1))
+    np.cumsum(vals, axis=1, out=run[:, half + 1 : half + 1 + t_len])
+    run[:, half + 1 + t_len :] = run[:, half + t_len : half + t_len + 1]
+    total = run[:, width:] - run[:, :-width]
+    seen = np.zeros((n, t_len + 2 * half + 1), dtype=np.int64)
+    np.cumsum(known, axis=1, out=seen[:, half + 1 : half + 1 + t_len])
+    seen[:, half + 1 + t_len :] = seen[:, half + t_len : half + t_len + 1]
+    count = seen[:, width:] - seen[:, :-width]
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _lagged_median(a: np.ndarray, lags: list[int], fill_below: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """masked_median over a[:, t - lag] for the given lags (NaN where t - lag < fill_below)."""
+    cols = [_shifted(a, lag, fill_below) for lag in lags]
+    size = len(cols)
+    count = np.zeros(a.shape, dtype=np.int64)
+    for c in cols:
+        count += np.isfinite(c)
+    network = _NETWORKS.get(size)
+    if network is None:
+        med, count = masked_median(np.stack(cols, axis=-1))
+        return med, count
+    for i, j in network:  # compare-exchange, NaN last
+        lo = np.fmin(cols[i], cols[j])
+        np.maximum(cols[i], cols[j], out=cols[j])
+        cols[i] = lo
+    med = (cols[(size - 1) // 2] + cols[size // 2]) / 2
+    for c in range(size):
+        partial = count == c
+        if partial.any():
+            if c == 0:
+                med[partial] = np.nan
+            else:
+                med[partial] = (cols[(c - 1) // 2][partial] + cols[c // 2][partial]) / 2
+    return med, count
+
+
 def baseline_matrix(x: np.ndarray, p: Params) -> np.ndarray:
     """Expected count for every (series, step) of `x` (N, T), each from the steps before it."""
     x = np.asarray(x, dtype=float)
     n, t_len = x.shape
-    padded = np.pad(x, ((0, 0), (p.h, p.h)), constant_values=np.nan)
-    smoothed = window_means(np.lib.stride_tricks.sliding_window_view(padded, 2 * p.h + 1, axis=1))
-    lags = np.stack([_shifted(smoothed, i * p.day) for i in range(1, N_DAYS + 1)], axis=-1)
-    day_median, _ = masked_median(lags)
+    smoothed = _sliding_means(x, p.h)
+    day_median, _ = _lagged_median(smoothed, [i * p.day for i in range(1, N_DAYS + 1)])
     for t in range(1, min(p.day, t_len)):
         day_median[:, t] = window_means(x[:, :t])
     if not p.week:
         return day_median
     half = p.day // 2
-    padded = np.pad(x, ((0, 0), (half, half)), constant_values=np.nan)
-    daily = window_means(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=1))
-    daily_lags = np.stack([_shifted(daily, i * p.day) for i in range(1, N_DAYS + 1)], axis=-1)
-    ratio = _log_ratio(daily, masked_median(daily_lags)[0])
-    weekly = np.stack([_shifted(ratio, j * p.week, p.day) for j in range(1, N_WEEKS + 1)], axis=-1)
-    return day_median * _factor(weekly)
+    daily = _sliding_means(x, half)
+    ratio = _log_ratio(daily, _lagged_median(daily, [i * p.day for i in range(1, N_DAYS + 1)])[0])
+    med, count = _lagged_median(ratio, [j * p.week for j in range(1, N_WEEKS + 1)], p.day)
+    weight = np.minimum(count, 1.0)
+    factor = np.where(count > 0, np.exp(np.clip(weight * np.nan_to_num(med), *FACTOR_BOUNDS)), 1.0)
+    return day_median * factor
 
 
 def baseline_next(history: np.ndarray, t: int, p: Params) -> float:

@@ -154,8 +154,13 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
     lr = st.ring_z.shape[1] // p.w
     st.ring_z[:, t % (lr * p.w)] = z
     day_z = st.ring_z[:, (t - p.w * np.arange(lr)) % (lr * p.w)]
-    full = learn & (np.isfinite(day_z).sum(axis=1) == lr)
-    zsum = np.clip(np.nan_to_num(day_z), -3.0, 3.0).sum(axis=1) / np.sqrt(lr)
+    full = learn & np.isfinite(day_z).all(axis=1)
+    # = clip(nan_to_num(day_z), -3, 3), without nan_to_num's extra passes: the clip maps +-inf to
+    # +-3 as nan_to_num and the clip do, and a NaN (which the clip keeps) becomes 0. Both keep
+    # day_z's memory layout, so the sum adds the windows in the same order.
+    clipped_z = np.clip(day_z, -3.0, 3.0)
+    np.copyto(clipped_z, 0.0, where=np.isnan(clipped_z))
+    zsum = clipped_z.sum(axis=1) / np.sqrt(lr)
     st.c_lag = np.where(full, st.c_lag + rate * (np.minimum(zsum * zsum, 16.0) - st.c_lag), st.c_lag)
     zz = zz / np.sqrt(np.maximum(st.c_lag, 1.0))
 

@@ -159,8 +159,11 @@ def _run(x: np.ndarray, p: Params, timestamps: Sequence[Any] | None,
     expected = np.concatenate([baseline_matrix(x[i : i + SERIES_CHUNK], p) for i in range(0, n, SERIES_CHUNK)])
     st = CoreState.empty(n, p)
     alerts: list[list[VolumeAlert]] = [[] for _ in range(n)]
+    # One contiguous row per step (the same values as the columns x[:, t] and expected[:, t]).
+    x_steps = np.ascontiguousarray(x.T)
+    expected_steps = np.ascontiguousarray(expected.T)
     for t in range(t_len):
-        res = step(st, x[:, t], expected[:, t], p)
+        res = step(st, x_steps[t], expected_steps[t], p)
         if collect:
             fired = res.fired_down | res.fired_up | res.fired_gap
             if fired.any():
