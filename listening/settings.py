@@ -171,6 +171,8 @@ DENGAR["ALERT_DELIVERY_MAX_ATTEMPTS"] = int(os.environ.get("DENGAR_ALERT_DELIVER
 # Whether alert webhooks may reach private, loopback, link-local… addresses (a receiver on the
 # same network). Off by default: a tenant's admin must not make Dengar call internal services.
 DENGAR["WEBHOOK_ALLOW_PRIVATE"] = os.environ.get("DENGAR_WEBHOOK_ALLOW_PRIVATE", "0") == "1"
+# The same for the URLs of rss sources: a tenant's admin must not make the workers read them.
+DENGAR["FEEDS_ALLOW_PRIVATE"] = os.environ.get("DENGAR_FEEDS_ALLOW_PRIVATE", "0") == "1"
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AlertKindEnum": "listening.models.alerts.AlertKind",
     "AlertChannelKindEnum": "listening.models.alerts.ChannelKind",

@@ -120,7 +120,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
-class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+class PinnedHTTPHandler(urllib.request.HTTPHandler):
     def __init__(self, addresses: list[str]) -> None:
         super().__init__()
         self._addresses = addresses
@@ -129,7 +129,7 @@ class _PinnedHTTPHandler(urllib.request.HTTPHandler):
         return self.do_open(functools.partial(_PinnedHTTPConnection, addresses=self._addresses), req)
 
 
-class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+class PinnedHTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, addresses: list[str]) -> None:
         super().__init__()
         self._addresses = addresses
@@ -140,14 +140,14 @@ class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(connection, req)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
+class NoRedirects(urllib.request.HTTPRedirectHandler):
     # A redirect would resend (or drop) a signed body somewhere the admin did not configure, and
     # would lead past the address check.
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
-_unchecked_opener = urllib.request.build_opener(_NoRedirects)
+_unchecked_opener = urllib.request.build_opener(NoRedirects)
 
 
 def webhook_opener(url: urllib.parse.SplitResult) -> urllib.request.OpenerDirector:
@@ -163,6 +163,6 @@ def webhook_opener(url: urllib.parse.SplitResult) -> urllib.request.OpenerDirect
     port = url.port or (443 if url.scheme == "https" else 80)
     addresses = webhook_addresses(host, port)
     return urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), _NoRedirects,
-        _PinnedHTTPHandler(addresses), _PinnedHTTPSHandler(addresses),
+        urllib.request.ProxyHandler({}), NoRedirects,
+        PinnedHTTPHandler(addresses), PinnedHTTPSHandler(addresses),
     )

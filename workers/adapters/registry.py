@@ -24,6 +24,7 @@ ENTRY_POINT_GROUP = "dengar.adapters"
 BUILTIN_ADAPTERS: dict[str, str] = {
     "mock": "workers.adapters.mock.adapter.MockAdapter",
     "import": "workers.adapters.imported.adapter.ImportAdapter",
+    "rss": "workers.adapters.rss.deployed.DeployedRssAdapter",
 }
 
 
