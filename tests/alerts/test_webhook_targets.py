@@ -9,9 +9,9 @@ import socket
 import pytest
 
 from listening.models import Alert, AlertChannel, AlertDelivery
-from listening.services import webhook_targets
 from listening.services.alerts import Condition, alert_delivery_attempt, alerts_sync
 from listening.services.webhook_targets import address_forbidden, webhook_host_refusal
+from workers.adapters import netguard
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_delivery_refuses_a_name_with_any_private_address(
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
                 for ip in ("93.184.216.34", "10.9.8.7")]
 
-    monkeypatch.setattr(webhook_targets.socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
     delivery = deliver_once(world, now, django_capture_on_commit_callbacks,
                             "https://hooks.example.com/x")
     assert delivery.status == "failed"
@@ -149,7 +149,7 @@ def test_delivery_connects_to_the_address_it_checked_not_to_a_second_lookup(
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
-    monkeypatch.setattr(webhook_targets, "address_forbidden", lambda ip: str(ip) != "127.0.0.1")
+    monkeypatch.setattr(netguard, "address_forbidden", lambda ip: str(ip) != "127.0.0.1")
     delivery = deliver_once(world, now, django_capture_on_commit_callbacks,
                             f"http://rebind.test:{port}/hook")
     assert delivery.status == "sent", delivery.last_error

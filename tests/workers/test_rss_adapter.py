@@ -18,7 +18,7 @@ import pytest
 from listening.models import Mention, Source
 from listening.services.sources import source_poll_once
 from tests import factories
-from workers.adapters import registry
+from workers.adapters import netguard, registry
 from workers.adapters.base import ConfigError, PermanentAdapterError, TransientAdapterError
 from workers.adapters.rss import adapter as rss_module
 from workers.adapters.rss.adapter import SEEN_LIMIT, RssAdapter
@@ -305,7 +305,7 @@ def test_it_refuses_a_private_address_by_default(server, host):
 
 def test_it_vets_the_address_of_every_redirect(server, monkeypatch):
     # Only the test server's address counts as public here, so the first hop is allowed.
-    monkeypatch.setattr(rss_module, "address_forbidden", lambda ip: str(ip) != "127.0.0.1")
+    monkeypatch.setattr(netguard, "address_forbidden", lambda ip: str(ip) != "127.0.0.1")
     url = server.serve("/feed.rss", b"", status=302, Location="http://10.0.0.7/internal.rss")
     with pytest.raises(PermanentAdapterError, match="10.0.0.7 is or resolves to 10.0.0.7, which is not a public"):
         RssAdapter({"url": url}).fetch(cursor=None)

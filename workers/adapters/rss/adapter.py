@@ -16,8 +16,6 @@ reads Django settings.
 from __future__ import annotations
 
 import http.client
-import ipaddress
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,12 +26,6 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from listening.services.webhook_targets import (
-    NoRedirects,
-    PinnedHTTPHandler,
-    PinnedHTTPSHandler,
-    address_forbidden,
-)
 from workers.adapters.base import (
     ConfigError,
     ConfigField,
@@ -43,6 +35,13 @@ from workers.adapters.base import (
     RawMention,
     SourceAdapter,
     TransientAdapterError,
+)
+from workers.adapters.netguard import (
+    ForbiddenAddress,
+    NoRedirects,
+    PinnedHTTPHandler,
+    PinnedHTTPSHandler,
+    public_addresses,
 )
 from workers.adapters.rss.parsing import FeedError, parse_feed
 
@@ -210,22 +209,14 @@ class RssAdapter(SourceAdapter):
 
     def _vetted_addresses(self, host: str, port: int) -> list[str]:
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            return public_addresses(host, port)
+        except ForbiddenAddress as exc:
+            raise PermanentAdapterError(
+                f"{host} is or resolves to {exc.ip}, which is not a public address; feeds may only be "
+                "read from public addresses (DENGAR_FEEDS_ALLOW_PRIVATE=1 allows private ones)"
+            ) from None
         except OSError as exc:
             raise TransientAdapterError(f"cannot resolve {host}: {exc}") from None
-        addresses: list[str] = []
-        for *_, sockaddr in infos:
-            ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])  # drop an IPv6 zone id
-            if address_forbidden(ip):
-                raise PermanentAdapterError(
-                    f"{host} is or resolves to {ip}, which is not a public address; feeds may only be "
-                    "read from public addresses (DENGAR_FEEDS_ALLOW_PRIVATE=1 allows private ones)"
-                )
-            if str(ip) not in addresses:
-                addresses.append(str(ip))
-        if not addresses:
-            raise TransientAdapterError(f"{host} has no address")
-        return addresses
 
     def _http_error(self, url: str, exc: urllib.error.HTTPError) -> Exception:
         reason = f"{url}: HTTP {exc.code} {exc.reason or ''}".rstrip()
