@@ -59,8 +59,10 @@ def rollups_load(*, start: datetime, end: datetime, tenant_ids: Sequence[int] | 
         # Aggregated in the database: one row per series (a few thousand) instead of one per
         # rollup row (millions), each series packed as big-endian int8 (hour << 32 | mentions)
         # and decoded by numpy. date_part (float8) is much cheaper per row than extract (numeric);
-        # the buckets are whole seconds, so floor() gives the same hour. JIT is off for this
-        # query only: compiling it costs more than it saves.
+        # the buckets are whole seconds, so floor() gives the same hour. For this query only, JIT
+        # is off (compiling it costs more than it saves) and work_mem is raised so that grouping
+        # millions of rows happens in memory instead of an external sort on disk (2.5 s -> 1.6 s
+        # on 4.2 M rows in `bench --only flags`).
         where = "AND tenant_id = ANY(%s)" if tenant_ids is not None else ""
         params: list[object] = [start.timestamp(), start, end]
         if tenant_ids is not None:
@@ -75,6 +77,7 @@ def rollups_load(*, start: datetime, end: datetime, tenant_ids: Sequence[int] | 
         )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         keys = [(tid, bid, sid) for tid, bid, sid, _ in rows]
