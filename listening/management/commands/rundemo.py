@@ -25,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, addr: str, concurrency: int, **options: Any) -> None:
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # A demo should show its alerts within a minute, not after the production five.
+        env = {"DENGAR_ALERT_SWEEP_SECONDS": "60", **os.environ, "PYTHONUNBUFFERED": "1"}
         commands = {
             "web": [python, manage, "runserver", addr, "--noreload"],
             "worker": [python, "-m", "celery", "-A", "workers", "worker", "--loglevel", "INFO",
