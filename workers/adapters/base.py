@@ -7,7 +7,7 @@ the ORM or Django settings, so it can be tested, and shipped by a third party, o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -70,6 +70,9 @@ class ConfigField:
     max_value: float | None = None
     help: str = ""
     secret: bool = False
+    # What a type and a range cannot say ("an ISO date-time", "a public URL"): given a value that
+    # passed the other checks, return the problem with it, or None.
+    check: Callable[[Any], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,10 @@ class ConfigSchema:
                 errors.setdefault(name, []).append(f"Must be at most {spec.max_value}.")
             if isinstance(value, str) and spec.required and not value.strip():
                 errors.setdefault(name, []).append("This field may not be blank.")
+            if spec.check is not None and name not in errors:
+                problem = spec.check(value)
+                if problem:
+                    errors.setdefault(name, []).append(problem)
             clean[name] = value
         if errors:
             raise ConfigError(errors)

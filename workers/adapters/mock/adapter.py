@@ -27,7 +27,6 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from workers.adapters.base import (
-    ConfigError,
     ConfigField,
     ConfigSchema,
     FetchResult,
@@ -57,54 +56,38 @@ def default_brand_handle(brand: str) -> str:
     return ("".join(ch for ch in brand.lower() if ch.isalnum()) or "brand") + "_care"
 
 
-class MockConfigSchema(ConfigSchema):
-    """The field checks, plus the ones a single field's type and range cannot express."""
+def _anchor_problem(value: str) -> str | None:
+    try:
+        parse_anchor(value)
+    except ValueError:
+        return "Must be an ISO 8601 date-time, e.g. 2025-06-01T12:00:00+00:00."
+    return None
 
-    def validate(self, config: Any) -> dict[str, Any]:
-        errors: dict[str, list[str]] = {}
-        try:
-            clean = super().validate(config)
-        except ConfigError as exc:
-            errors, clean = exc.errors, {}
-            if isinstance(config, Mapping):
-                clean = {k: v for k, v in config.items() if k not in errors}
-        anchor = clean.get("anchor")
-        if isinstance(anchor, str):
-            try:
-                parse_anchor(anchor)
-            except ValueError:
-                errors.setdefault("anchor", []).append(
-                    "Must be an ISO 8601 date-time, e.g. 2025-06-01T12:00:00+00:00."
-                )
-        brand = clean.get("brand")
-        if isinstance(brand, str) and not brand.strip():
-            errors.setdefault("brand", []).append("This field may not be blank.")
-        brand_handle = clean.get("brand_handle")
-        if isinstance(brand_handle, str) and not (
-            0 < len(brand_handle) <= 50 and all(ch.isalnum() or ch in "_." for ch in brand_handle)
-        ):
-            errors.setdefault("brand_handle", []).append(
-                "Use 1 to 50 letters, digits, underscores or dots, without the @."
-            )
-        if errors:
-            raise ConfigError(errors)
-        return clean
+
+def _blank_problem(value: str) -> str | None:
+    return None if value.strip() else "This field may not be blank."
+
+
+def _handle_problem(value: str) -> str | None:
+    if 0 < len(value) <= 50 and all(ch.isalnum() or ch in "_." for ch in value):
+        return None
+    return "Use 1 to 50 letters, digits, underscores or dots, without the @."
 
 
 class MockAdapter(SourceAdapter):
     kind = "mock"
     label = "Simulated conversation (demo and tests)"
     platform = "mock"
-    config_schema = MockConfigSchema({
+    config_schema = ConfigSchema({
         "seed": ConfigField(int, default=1, help="Same seed, same conversation."),
         "scenario": ConfigField(str, default="steady", choices=SCENARIOS,
                                 help="The story the data tells, relative to the anchor."),
-        "brand": ConfigField(str, default="Acme", help="The brand name people write about."),
-        "brand_handle": ConfigField(str, help="The brand's own account that replies; "
+        "brand": ConfigField(str, default="Acme", check=_blank_problem, help="The brand name people write about."),
+        "brand_handle": ConfigField(str, check=_handle_problem, help="The brand's own account that replies; "
                                               "default: the brand name + '_care'."),
         "rate_per_hour": ConfigField(float, default=12.0, min_value=0, max_value=100_000,
                                      help="Average new mentions per hour before rhythm and scenario."),
-        "anchor": ConfigField(str, help="ISO date-time the scenario is relative to; "
+        "anchor": ConfigField(str, check=_anchor_problem, help="ISO date-time the scenario is relative to; "
                                         "default: now, at each fetch."),
         "backfill_days": ConfigField(float, default=35.0, min_value=0, max_value=400,
                                      help="How much history the first fetch starts with."),

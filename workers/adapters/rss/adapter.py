@@ -27,7 +27,6 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from workers.adapters.base import (
-    ConfigError,
     ConfigField,
     ConfigSchema,
     FetchResult,
@@ -80,35 +79,18 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-class RssConfigSchema(ConfigSchema):
-    def validate(self, config: Any) -> dict[str, Any]:
-        errors: dict[str, list[str]] = {}
-        try:
-            clean = super().validate(config)
-        except ConfigError as exc:
-            errors, clean = exc.errors, {}
-            if isinstance(config, Mapping):
-                clean = {k: v for k, v in config.items() if k not in errors}
-        url = clean.get("url")
-        if isinstance(url, str) and url.strip():
-            problem = url_problem(url)
-            if problem:
-                errors.setdefault("url", []).append(problem)
-        platform = clean.get("platform")
-        if isinstance(platform, str) and not (0 < len(platform.strip()) <= 40):
-            errors.setdefault("platform", []).append("Use 1 to 40 characters.")
-        if errors:
-            raise ConfigError(errors)
-        return clean
+def _platform_problem(value: str) -> str | None:
+    return None if 0 < len(value.strip()) <= 40 else "Use 1 to 40 characters."
 
 
 class RssAdapter(SourceAdapter):
     kind = "rss"
     label = "RSS or Atom feed"
     platform = "rss"
-    config_schema = RssConfigSchema({
-        "url": ConfigField(str, required=True, help="The feed's http:// or https:// address."),
-        "platform": ConfigField(str, default="rss", help="The platform the mentions are filed under."),
+    config_schema = ConfigSchema({
+        "url": ConfigField(str, required=True, check=url_problem, help="The feed's http:// or https:// address."),
+        "platform": ConfigField(str, default="rss", check=_platform_problem,
+                                help="The platform the mentions are filed under."),
         "timeout_seconds": ConfigField(float, default=10.0, min_value=1, max_value=60,
                                        help="How long to wait for the feed server."),
         "max_items": ConfigField(int, default=500, min_value=1, max_value=SEEN_LIMIT,
