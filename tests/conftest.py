@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from listening.analysis.base import get_classifier
 from listening.models import Agency, Brand, Role, Source, Tenant
-from tests import factories
+from tests import factories, fakes
 
 
 @dataclass
@@ -73,6 +74,15 @@ def world(db: None) -> World:
             tenant=initech, brand=initech_brand, name="Initech mock"
         ),
     )
+
+
+@pytest.fixture
+def fake_classifier(settings):  # type: ignore[no-untyped-def]
+    """Ingestion with tests.fakes.FakeClassifier: "broken" is a complaint, "buy now" spam."""
+    settings.DENGAR = {**settings.DENGAR, "CLASSIFIER": fakes.FAKE}
+    get_classifier.cache_clear()
+    yield
+    get_classifier.cache_clear()
 
 
 @pytest.fixture

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from listening.analysis.base import get_classifier
 from listening.models import Mention, Tenant
 from listening.models.mentions import ComplaintStatus
 from tests import factories
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-FAKE = "tests.corrections.conftest.FakeClassifier"  # "broken" is a complaint, "buy now" spam
 
 
-@pytest.fixture
-def fake_classifier(settings) -> Iterator[None]:
-    settings.DENGAR = {**settings.DENGAR, "CLASSIFIER": FAKE}
-    get_classifier.cache_clear()
-    yield
-    get_classifier.cache_clear()
 
 
 def jakarta(*args: int) -> datetime:

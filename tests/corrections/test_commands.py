@@ -12,7 +12,8 @@ from listening.models import Mention, ReclassifyRun, VolumeHourly
 from listening.services.corrections import correction_create, rule_create
 from listening.services.rollups import volume_refresh
 from tests import factories
-from tests.corrections.conftest import FAKE, stored
+from tests.corrections.conftest import stored
+from tests.fakes import FAKE
 
 
 def fresh(mention: Mention) -> Mention:

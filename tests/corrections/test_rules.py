@@ -5,7 +5,7 @@ from listening.analysis.rules import apply_tenant_overrides
 from listening.models import Mention
 from listening.services.corrections import rule_create
 from listening.services.ingestion import mentions_ingest
-from tests.corrections.conftest import FakeClassifier
+from tests.fakes import FakeClassifier
 from workers.adapters.base import RawMention
 
 engine = FakeClassifier()
