@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from listening.models import Brand, Mention, Source
+from listening.selectors.mentions import MentionFilters, mentions_filter
 
 YES_NO = [("", "Any"), ("yes", "Complaints only"), ("no", "Not complaints")]
 SPAM = [("", "Hide spam"), ("only", "Spam only"), ("all", "Include spam")]
@@ -30,26 +31,22 @@ class MentionFilterForm(forms.Form):
         self.fields["lang"].choices = [("", "Any language")] + [(c, c) for c in languages]  # type: ignore[attr-defined]
 
     def apply(self, mentions: QuerySet[Mention]) -> QuerySet[Mention]:
+        """``mentions`` narrowed by the filters: the API's selector, plus a search that also
+        matches the author's handle."""
         if not self.is_valid():
             return mentions.none()  # a wrong filter shows its error, not everything
         data = self.cleaned_data
+        spam = data.get("spam", "")
+        filters = MentionFilters(
+            complaint={"yes": True, "no": False}.get(data.get("complaint", "")),
+            spam=True if spam == "only" else None if spam == "all" else False,
+            lang=data.get("lang") or None,
+            brand=data["brand"].pk if data.get("brand") else None,
+            source=data["source"].pk if data.get("source") else None,
+        )
+        mentions = mentions_filter(mentions, filters=filters)
         if data.get("q"):
             mentions = mentions.filter(
                 Q(text__icontains=data["q"]) | Q(author_handle__icontains=data["q"])
             )
-        if data.get("complaint") == "yes":
-            mentions = mentions.filter(is_complaint=True)
-        elif data.get("complaint") == "no":
-            mentions = mentions.filter(is_complaint=False)
-        spam = data.get("spam", "")
-        if spam == "only":
-            mentions = mentions.filter(is_spam=True)
-        elif spam != "all":
-            mentions = mentions.filter(is_spam=False)
-        if data.get("lang"):
-            mentions = mentions.filter(lang=data["lang"])
-        if data.get("brand"):
-            mentions = mentions.filter(brand=data["brand"])
-        if data.get("source"):
-            mentions = mentions.filter(source=data["source"])
         return mentions

@@ -35,7 +35,15 @@ def mention_list(
 ) -> QuerySet[Mention]:
     """The current tenant's mentions, newest first. Uses the scoped manager: raises
     TenantScopeMissing outside ``tenant_scope``."""
-    qs = Mention.objects.all().order_by("-published_at", "-id")
+    return mentions_filter(
+        Mention.objects.all().order_by("-published_at", "-id"), filters=filters, now=now
+    )
+
+
+def mentions_filter(
+    qs: QuerySet[Mention], *, filters: MentionFilters | None, now: datetime | None = None
+) -> QuerySet[Mention]:
+    """``qs`` narrowed by ``filters``; for the API's list and the dashboard's alike."""
     f = filters or MentionFilters()
     if f.brand is not None:
         qs = qs.filter(brand_id=f.brand)
