@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from listening.analysis.base import Analysis
 from listening.analysis.engine import EngineClassifier
+from listening.analysis.engine.model import DEFAULT_WEIGHTS
+from listening.analysis.engine.spam import promo_phrases
 from listening.analysis.engine.text import MAX_CHARS, tokenise
 
 ABBREVIATED_COMPLAINT = (
@@ -161,3 +165,60 @@ def test_a_grievance_with_a_service_failure_still_is_a_complaint_in_every_langua
                  "@telkomsel sinyal ilang terus dr kmrn, udh lapor 2x blm ada respon jd gmn dong??",
                  "still waiting on my refund, 3 weeks now. nobody answers"):
         assert engine.classify(text).is_complaint, text
+
+
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("check out my new channel please", {"self_promotion", "solicitation"}),
+        ("See my latest track, link in bio", {"self_promotion"}),
+        ("like this comment if you are watching in 2015", {"engagement_bait"}),
+        ("Follow 4 Follow, like 4 like", {"engagement_bait"}),
+        ("@AmazonHelp sent a DM, please check my account", set()),
+        ("my order is late and nobody answers", set()),
+    ],
+)
+def test_it_names_self_promotion_and_engagement_bait(text: str, kinds: set[str]) -> None:
+    assert promo_phrases(tokenise(text)[1].words) == kinds
+
+
+def test_a_link_to_a_post_on_a_platform_is_told_from_one_off_it() -> None:
+    shared = tokenise("Roar (Official): http://youtu.be/CevxZvSJLk8 and https://t.co/3APTgpquXp")[1]
+    advert = tokenise("earn money http://marketglory.com/strategygame/x")[1]
+    assert (shared.n_links, shared.n_platform_links) == (2, 2)
+    assert (advert.n_links, advert.n_platform_links) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hey guys check out my new channel and please subscribe!!!",
+        "like this comment if you're watching in 2015",
+        "Get free gift cards here http://freegiftz.biz/win",
+    ],
+)
+def test_it_flags_self_promotion_and_comment_spam(engine: EngineClassifier, text: str) -> None:
+    assert engine.classify(text).is_spam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Lowes Do you price match https://t.co/6lF8QfA9f0? I'm getting conflicting answers.",
+        "Hey @BN_care why is this happening? https://t.co/Ze039akyl2",
+        "@HarrodsService I can't shop online, your website doesn't load. Help!",
+        "Katy Perry - Roar (Official): http://youtu.be/CevxZvSJLk8",
+    ],
+)
+def test_customer_tweets_and_shared_videos_are_not_spam(engine: EngineClassifier, text: str) -> None:
+    assert not engine.classify(text).is_spam
+
+
+def test_weights_for_other_spam_signals_are_refused(tmp_path) -> None:
+    data = json.loads(DEFAULT_WEIGHTS.read_text(encoding="utf-8"))
+    data["tasks"]["spam"]["dense"]["names"] = ["an_old_signal"]
+    data["tasks"]["spam"]["dense"]["weights"] = [1.0]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="retrain"):
+        EngineClassifier(path)

@@ -229,3 +229,11 @@ SPAM_CUES: dict[str, float] = {
     "followback": 1.5, "f4f": 1.5, "l4l": 1.5, "sub4sub": 1.5, "subs": 0.8, "promosi": 1.0,
     "kredit": 0.6, "tunai": 0.6, "klik": 1.0, "gratis": 0.6, "hadiah": 0.6, "menang": 0.5,
 }
+
+# Self-promotion: "my channel", "our new video" (see engine/spam.py). Not "account" or "order",
+# which customers write about their own.
+PROMO_NOUNS = frozenset({
+    "channel", "channels", "video", "videos", "vid", "vids", "song", "songs", "track", "tracks",
+    "music", "playlist", "blog", "page", "cover", "covers", "rap", "raps", "mixtape", "album",
+    "website", "site", "shop", "store", "youtube", "instagram", "profile", "stream", "podcast",
+})

@@ -3,7 +3,9 @@
 Inference is numpy only. The weight file is JSON (so that it travels as package data like the
 project's other JSON files): ``bits`` (hash size), ``buckets`` (the hash buckets that carry
 weight), ``weights`` (one row of integers per bucket, ``scale`` per unit), and per task its
-``columns``, ``classes`` and ``bias``. Buckets not listed weigh zero.
+``columns``, ``classes`` and ``bias``, and optionally ``dense``: the names and weights of extra
+columns computed from the text outside the hashing (see ``engine/spam.py``). Buckets not listed
+weigh zero.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class Task:
     classes: tuple[str, ...]
     columns: slice
     bias: np.ndarray
+    dense_names: tuple[str, ...]
+    dense_weights: np.ndarray
 
 
 class LinearModels:
@@ -46,6 +50,8 @@ class LinearModels:
                 classes=tuple(spec["classes"]),
                 columns=slice(start, stop),
                 bias=np.asarray(spec["bias"], dtype=np.float32),
+                dense_names=tuple(spec.get("dense", {}).get("names", ())),
+                dense_weights=np.asarray(spec.get("dense", {}).get("weights", ()), np.float64),
             )
         self.meta: dict[str, object] = data.get("meta", {})
 

@@ -29,6 +29,13 @@ _TOKEN = re.compile(
 _DOMAIN = re.compile(
     r"(?<![/.\w])\w+\.(?:com|net|org|ly|info|biz|xyz|co|id|my|io|me|gl|tk|site|online|shop)\b(?:/\S*)?"
 )
+# A link to a post on a video or social platform: what sharing looks like, where an advert links
+# off the platform. Twitter wraps every link and attached photo in t.co, so there a link says
+# nothing about where it leads.
+_PLATFORM_LINK = re.compile(
+    r"https?://(?:www\.|m\.)?(?:youtu\.be/|youtube\.com/(?:watch|shorts/)|t\.co/"
+    r"|(?:twitter|x)\.com/\w+/status/|instagram\.com/(?:p|reel)/|tiktok\.com/@[\w.]+/video/)"
+)
 # Indonesian / Malaysian phone numbers written in groups ("0812 3456 7890", "+60 12-345 6789");
 # the repetition is bounded, so this stays linear.
 _PHONE = re.compile(r"(?<!\d)(?:\+?62|\+?60|0)[\s-]?\d{2,4}(?:[\s-]?\d){5,10}(?!\d)")
@@ -57,6 +64,7 @@ class Tokens:
     n_question: int
     n_upper_words: int
     n_chars: int
+    n_platform_links: int = 0  # links to a post on a video or social platform, not off it
 
 
 def coerce(text: object) -> str:
@@ -193,6 +201,7 @@ def tokenise(text: object) -> tuple[str, Tokens]:
     words: list[str] = []
     out_raw: list[str] = []
     counts = [0, 0, 0, 0, 0, 0]  # per kind
+    n_platform = 0
     en = idn = ms_strong = id_strong = 0
     cache = _token_cache
     for tok in _TOKEN.findall(text):
@@ -203,6 +212,8 @@ def tokenise(text: object) -> tuple[str, Tokens]:
             read = cache[tok] = _read_token(tok)
         kind, raw, word, is_en, is_idn, is_ms, is_id = read
         counts[kind] += 1
+        if kind == _LINK and _PLATFORM_LINK.match(tok):
+            n_platform += 1
         if kind >= _QUESTION:
             continue
         out_raw.append(raw)
@@ -222,5 +233,5 @@ def tokenise(text: object) -> tuple[str, Tokens]:
         raw=out_raw, words=words, lang=lang, n_links=counts[_LINK],
         n_mentions=counts[_MENTION], n_phones=counts[_PHONE_NUM],
         n_exclaim=counts[_EXCLAIM], n_question=counts[_QUESTION],
-        n_upper_words=n_upper, n_chars=n_chars,
+        n_upper_words=n_upper, n_chars=n_chars, n_platform_links=n_platform,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from listening.analysis.engine import features
+from listening.analysis.engine import features, spam
 from listening.analysis.engine.model import FORMAT
 from listening.analysis.engine.text import tokenise
 
@@ -43,6 +43,15 @@ def read_rows(path: str | Path) -> list[dict[str, str]]:
 
 def documents(texts: Iterable[str]) -> list[list[str]]:
     return [tokenise(t)[1].words for t in texts]
+
+
+def spam_signals(texts: Iterable[str]) -> tuple[list[list[str]], np.ndarray]:
+    """The spam model's inputs: each text's words, and its row of ``spam.DENSE`` signals."""
+    from listening.analysis.engine.classifier import complaint_strength
+
+    parsed = [tokenise(t)[1] for t in texts]
+    signals = [spam.dense(tk, complaint_strength(tk)[0]) for tk in parsed]
+    return [tk.words for tk in parsed], np.asarray(signals, dtype=float).reshape(-1, len(spam.DENSE))
 
 
 def matrix(docs: list[list[str]], keep: np.ndarray | None = None):  # type: ignore[no-untyped-def]
@@ -115,7 +124,7 @@ def train(config: TrainConfig) -> dict[str, object]:
         r for r in read_rows(config.spam_csv) if r.get("group") not in config.spam_exclude_groups
     ]
     sent_docs = documents(r["text"] for r in sent_rows)
-    spam_docs = documents(r["text"] for r in spam_rows)
+    spam_docs, spam_dense = spam_signals(r["text"] for r in spam_rows)
     sent_y = [r["label"] for r in sent_rows]
     spam_y = [r["label"] for r in spam_rows]
 
@@ -126,13 +135,18 @@ def train(config: TrainConfig) -> dict[str, object]:
         f"spam: {len(spam_docs)} texts, {len(keep_spam)} buckets"
     )
     sent_model = fit_nblr(matrix(sent_docs, keep_sent), sent_y, config.sentiment_c)
-    spam_model = fit_logreg(matrix(spam_docs, keep_spam), spam_y, config.spam_c)
+    from scipy import sparse
+
+    spam_x = sparse.hstack([matrix(spam_docs, keep_spam), sparse.csr_matrix(spam_dense)]).tocsr()
+    spam_model = fit_logreg(spam_x, spam_y, config.spam_c)
+    n_dense = len(spam.DENSE)
+    spam_coef, dense_coef = spam_model.coef_[0][:-n_dense], spam_model.coef_[0][-n_dense:]
 
     sign = 1.0 if spam_model.classes_[1] == "spam" else -1.0
     n_sent = len(sent_model.classes_)
     table = np.zeros((2**features.BITS, n_sent + 1))
     table[keep_sent, :n_sent] = sent_model.coef_.T
-    table[keep_spam, n_sent] = sign * spam_model.coef_[0]
+    table[keep_spam, n_sent] = sign * spam_coef
     # Keep each task's strongest buckets; the rest contribute little and cost file size.
     strongest_sent = np.argsort(-np.abs(table[:, :n_sent]).max(axis=1))[: config.sentiment_features]
     strongest_spam = np.argsort(-np.abs(table[:, n_sent]))[: config.spam_features]
@@ -155,6 +169,10 @@ def train(config: TrainConfig) -> dict[str, object]:
                 "classes": ["ham", "spam"],
                 "columns": [n_sent, n_sent + 1],
                 "bias": [round(sign * float(spam_model.intercept_[0]), 6)],
+                "dense": {
+                    "names": list(spam.DENSE),
+                    "weights": [round(sign * float(w), 6) for w in dense_coef],
+                },
             },
         },
         "meta": {
@@ -175,27 +193,3 @@ def write(content: dict[str, object], path: str | Path) -> int:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(text, encoding="utf-8")
     return len(text.encode("utf-8"))
-
-
-def cross_validate(
-    texts: list[str], labels: list[str], c: float, folds: int = 5, seed: int = 0,
-    groups: list[str] | None = None,
-) -> tuple[float, float]:
-    """Macro-F1 and accuracy of this feature set + logistic regression under k-fold CV
-    (or leave-one-group-out with ``groups``). For reporting only: nothing here is shipped."""
-    from sklearn.metrics import accuracy_score, f1_score
-    from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
-
-    docs = documents(texts)
-    y = np.asarray(labels)
-    if groups is not None:
-        splits = LeaveOneGroupOut().split(docs, y, groups)
-    else:
-        splits = StratifiedKFold(folds, shuffle=True, random_state=seed).split(docs, y)
-    pred = np.empty_like(y)
-    for train_idx, test_idx in splits:
-        train_docs = [docs[i] for i in train_idx]
-        keep = frequent_buckets(train_docs, 2)
-        model = fit_logreg(matrix(train_docs, keep), list(y[train_idx]), c, seed)
-        pred[test_idx] = model.predict(matrix([docs[i] for i in test_idx], keep))
-    return float(f1_score(y, pred, average="macro")), float(accuracy_score(y, pred))

@@ -1,0 +1,106 @@
+"""Spam signals beyond the n-grams, shared by training and inference.
+
+The n-gram model learns what a few videos' spam looks like; these signals say what spam looks
+like anywhere: advert words and phone numbers, self-promotion ("check out my channel", "see my
+new track"), engagement bait ("like this comment", "follow 4 follow"), and links that lead off
+the platform. The English spam model is fitted with them as extra columns (``DENSE``), so their
+weights are learnt jointly with the n-grams' instead of being set by hand; other languages, which
+the collection does not cover, add the word cues to the model by a fixed rule.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from listening.analysis.engine import lexicons as lx
+from listening.analysis.engine.text import Tokens
+
+# Advert words glued into brand-like tokens ("cityiklan", "andaforex").
+SPAM_STEMS = re.compile(
+    "iklan|forex|follower|promo|slot|gacor|togel|casino|diskon|subscribe|giveaway"
+)
+# The names of the extra columns, in order; the weight file records them and the loader checks.
+# No @-mention signal: YouTube comments rarely have one, so its weight would be an artefact, and on
+# Twitter a mention is how a customer addresses the brand.
+DENSE = (
+    "promo_phrases", "offsite_link", "platform_link_only", "phone", "advert_words",
+    "complaint_strength", "log_words", "upper_share",
+)
+
+_TRIGGERS = frozenset({"my", "our", "check", "subscribe", "sub", "follow", "like", "likes", "thumbs"})
+_spam_cache: dict[str, float] = {}
+
+
+def _spam_word(w: str) -> float:
+    v = _spam_cache.get(w)
+    if v is None:
+        v = lx.SPAM_CUES.get(w)
+        if v is None:
+            v = 0.8 if len(w) > 6 and SPAM_STEMS.search(w) else 0.0
+        if len(_spam_cache) >= 100_000:
+            _spam_cache.clear()
+        _spam_cache[w] = v
+    return v
+
+
+def spam_cues(tk: Tokens) -> float:
+    """Advert words and phone numbers."""
+    score = math.fsum(map(_spam_word, set(tk.words)))  # exact, so order-free
+    if tk.n_phones:
+        score += 1.5
+    return score
+
+
+def spam_rules(tk: Tokens) -> float:
+    """Advert words, phone numbers and links."""
+    score = spam_cues(tk)
+    if tk.n_links:
+        score += 1.5 + 0.5 * (tk.n_links > 1)
+    return score
+
+
+def promo_phrases(words: list[str]) -> set[str]:
+    """Which kinds of self-promotion or engagement bait the text contains (at most three)."""
+    found: set[str] = set()
+    if _TRIGGERS.isdisjoint(words):
+        return found
+    nouns = lx.PROMO_NOUNS
+    n = len(words)
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < n else ""
+        nxt2 = words[i + 2] if i + 2 < n else ""
+        if w in ("my", "our") and (
+            nxt in nouns or (nxt in ("new", "latest", "first", "own") and nxt2 in nouns)
+        ):
+            found.add("self_promotion")  # "my channel", "our new video"
+        elif (w == "check" and nxt == "out") or (
+            w in ("subscribe", "sub", "follow") and nxt in ("me", "us", "to")
+        ):
+            # "check out", "sub me", "subscribe to"; not "check my DM", which customers write
+            found.add("solicitation")
+        if w in ("like", "likes", "thumbs") and (
+            (nxt == "this" and nxt2 == "comment") or (nxt == "up" and nxt2 == "if")
+        ):
+            found.add("engagement_bait")  # "like this comment", "thumbs up if"
+        elif w in ("follow", "sub", "subscribe", "like") and nxt in ("<num>", "for", "back") and (
+            nxt2 in ("follow", "sub", "subscribe", "like", "")
+        ):
+            found.add("engagement_bait")  # "follow 4 follow", "sub for sub", "follow back"
+    return found
+
+
+def dense(tk: Tokens, complaint_strength: float) -> list[float]:
+    """The extra columns of the spam model, in the order of ``DENSE``."""
+    offsite = tk.n_links - min(tk.n_platform_links, tk.n_links)
+    n_words = len(tk.words)
+    return [
+        float(len(promo_phrases(tk.words))),
+        float(offsite > 0),
+        float(tk.n_links > 0 and offsite == 0),
+        float(tk.n_phones > 0),
+        spam_cues(tk),
+        min(complaint_strength, 4.0),
+        math.log1p(n_words) / 3.0,
+        tk.n_upper_words / max(1, n_words),
+    ]
