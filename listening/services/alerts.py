@@ -42,6 +42,11 @@ from listening.services.webhook_targets import WebhookTargetRefused, webhook_ope
 WEBHOOK_TIMEOUT_SECONDS = 10
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
+# A pending delivery this long past its due time lost its task (a broker restart, a purge):
+# queue it again. Far beyond a normal queue wait, so a task that is merely late is not doubled,
+# and a doubled one is harmless anyway (the attempt is claimed by compare-and-set).
+LOST_AFTER = timedelta(minutes=15)
+REQUEUE_BATCH = 500
 RETRY_AFTER_MAX_SECONDS = 6 * 3600
 
 
@@ -208,6 +213,25 @@ def _queue_deliveries(*, alert: Alert, event: str, now: datetime) -> None:
         )
         if created:
             alert_deliver.delay_on_commit(delivery.pk)
+
+
+def deliveries_requeue_lost(*, now: datetime | None = None) -> int:
+    """Queue again the pending deliveries whose task never ran; returns how many."""
+    from workers.tasks.alerts import alert_deliver
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        lost = list(
+            AlertDelivery.all_tenants.select_for_update(skip_locked=True)
+            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lt=now - LOST_AFTER)
+            .order_by("next_attempt_at").values_list("pk", flat=True)[:REQUEUE_BATCH]
+        )
+        if lost:
+            # Due now: the next sweep leaves them alone unless this task is lost too.
+            AlertDelivery.all_tenants.filter(pk__in=lost).update(next_attempt_at=now)
+            for pk in lost:
+                alert_deliver.delay_on_commit(pk)
+    return len(lost)
 
 
 class DeliveryError(Exception):

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 
 from listening.models import Alert, AlertChannel, AlertDelivery
-from listening.services.alerts import Condition, alert_delivery_attempt, alert_resolve, alerts_sync
+from listening.services.alerts import (
+    Condition,
+    alert_delivery_attempt,
+    alert_resolve,
+    alerts_sync,
+    deliveries_requeue_lost,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +163,41 @@ def test_a_second_sweep_sends_nothing_new(world, now, eager, receiver,
     open_decline(world, now, django_capture_on_commit_callbacks)
     open_decline(world, now, django_capture_on_commit_callbacks)
     assert len(receiver.requests) == 1
+
+
+def test_a_delivery_whose_task_was_lost_is_queued_again(world, now, eager, receiver,
+                                                         django_capture_on_commit_callbacks):
+    webhook(world, receiver)
+    # The sweep's transaction commits but the broker loses the task: nothing is sent.
+    with django_capture_on_commit_callbacks(execute=False):
+        alerts_sync(conditions={world.acme.pk: [DECLINE]}, tenants=[world.acme],
+                    kinds=["decline"], now=now)
+    delivery = AlertDelivery.all_tenants.get(alert__tenant=world.acme)
+    assert delivery.status == "pending" and receiver.requests == []
+
+    # Not yet: a task may simply be waiting in a busy queue.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_requeue_lost(now=now + timedelta(minutes=5)) == 0
+    later = now + timedelta(minutes=16)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_requeue_lost(now=later) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    assert len(receiver.requests) == 1
+    # Sent deliveries are never queued again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliveries_requeue_lost(now=later + timedelta(hours=2)) == 0
+    assert len(receiver.requests) == 1
+
+
+def test_a_delivery_waiting_for_its_retry_is_not_queued_again(world, now, receiver,
+                                                              django_capture_on_commit_callbacks):
+    webhook(world, receiver)
+    alert = open_decline(world, now, django_capture_on_commit_callbacks)  # not eager: queued only
+    delivery = AlertDelivery.all_tenants.get(alert=alert)
+    receiver.script = [(429, {"Retry-After": "3600"})]
+    assert alert_delivery_attempt(delivery_id=delivery.pk, now=now).retry_in == 3600
+    # Its retry is due in an hour: half an hour in, it is not lost.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert deliveries_requeue_lost(now=now + timedelta(minutes=30)) == 0
+    assert queued == []

@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from listening.services.alerts import alert_delivery_attempt
+from listening.services.alerts import alert_delivery_attempt, deliveries_requeue_lost
 from listening.services.volume_flags import flags_sweep
 
 logger = logging.getLogger("dengar.tasks")
@@ -15,10 +15,14 @@ logger = logging.getLogger("dengar.tasks")
 
 @shared_task(name="workers.tasks.alerts.alerts_sweep", ignore_result=True)
 def alerts_sweep() -> dict[str, int]:
-    """Beat's sweep: volume, source-health and unanswered-complaint alerts for every tenant."""
+    """Beat's sweep: volume, source-health and unanswered-complaint alerts for every tenant, and
+    the notifications whose delivery task was lost."""
     report = flags_sweep()
+    requeued = deliveries_requeue_lost()
+    if requeued:
+        logger.warning("alert deliveries: %d pending past their time were queued again", requeued)
     return {"opened": len(report.opened), "refreshed": len(report.refreshed),
-            "resolved": len(report.resolved)}
+            "resolved": len(report.resolved), "requeued": requeued}
 
 
 @shared_task(
