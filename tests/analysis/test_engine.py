@@ -176,6 +176,8 @@ def test_a_grievance_with_a_service_failure_still_is_a_complaint_in_every_langua
         ("Follow 4 Follow, like 4 like", {"engagement_bait"}),
         ("@AmazonHelp sent a DM, please check my account", set()),
         ("my order is late and nobody answers", set()),
+        ("might check out the prepaid sim at Acme tomorrow", set()),
+        ("Check me out, I rap", {"solicitation"}),
     ],
 )
 def test_it_names_self_promotion_and_engagement_bait(text: str, kinds: set[str]) -> None:

@@ -152,17 +152,19 @@ class EngineClassifier:
 
         # Spam
         strength, evidence = complaint_strength(tk)
+        # The model was fitted on the n-grams and these signals together (engine/spam.py).
+        # Hiding a complaint as spam costs more than letting an advert through, so complaint
+        # evidence counts against spam beyond what the model learnt from YouTube comments.
+        spam_model_z += float(
+            np.dot(spam.dense(tk, strength), self.models.tasks["spam"].dense_weights)
+        )
+        shield = COMPLAINT_SHIELD * min(strength, 4.0)
         if lang in ("en", "other"):
-            # The model was fitted on the n-grams and these signals together (engine/spam.py).
-            # Hiding a complaint as spam costs more than letting an advert through, so complaint
-            # evidence counts against spam beyond what the model learnt from YouTube comments.
-            spam_z = spam_model_z + float(
-                np.dot(spam.dense(tk, strength), self.models.tasks["spam"].dense_weights)
-            ) - COMPLAINT_SHIELD * min(strength, 4.0)
+            spam_z = spam_model_z - shield
         else:
             # The collection is English: in Indonesian and Malay the advert words, phones and
             # links lead.
-            spam_z = 0.4 * spam_model_z + 1.5 * (spam.spam_rules(tk) - 2.0) - COMPLAINT_SHIELD * min(strength, 4.0)
+            spam_z = 0.4 * spam_model_z + 1.5 * (spam.spam_rules(tk) - 2.0) - shield
         is_spam = spam_z > 0
 
         # Complaint

@@ -21,14 +21,17 @@ SPAM_STEMS = re.compile(
     "iklan|forex|follower|promo|slot|gacor|togel|casino|diskon|subscribe|giveaway"
 )
 # The names of the extra columns, in order; the weight file records them and the loader checks.
-# No @-mention signal: YouTube comments rarely have one, so its weight would be an artefact, and on
-# Twitter a mention is how a customer addresses the brand.
+# Nothing about the text's shape (length, capitals, @-mentions): on YouTube comments long and
+# shouting ones are spam more often, while on brand mentions length says nothing and a mention is
+# how a customer addresses the brand; the weights would be artefacts of the training data.
 DENSE = (
     "promo_phrases", "offsite_link", "platform_link_only", "phone", "advert_words",
-    "complaint_strength", "log_words", "upper_share",
+    "complaint_strength",
 )
 
 _TRIGGERS = frozenset({"my", "our", "check", "subscribe", "sub", "follow", "like", "likes", "thumbs"})
+_INTENT = frozenset({"might", "will", "would", "could", "should", "may", "to", "gonna", "wanna",
+                     "i", "we", "i'll", "we'll", "must", "can", "ll"})
 _spam_cache: dict[str, float] = {}
 
 
@@ -71,13 +74,16 @@ def promo_phrases(words: list[str]) -> set[str]:
         nxt = words[i + 1] if i + 1 < n else ""
         nxt2 = words[i + 2] if i + 2 < n else ""
         if w in ("my", "our") and (
-            nxt in nouns or (nxt in ("new", "latest", "first", "own") and nxt2 in nouns)
+            nxt in nouns or (nxt in ("new", "newest", "latest", "first", "own") and nxt2 in nouns)
         ):
             found.add("self_promotion")  # "my channel", "our new video"
-        elif (w == "check" and nxt == "out") or (
+        elif (w == "check" and nxt == "out" and (i == 0 or words[i - 1] not in _INTENT)) or (
+            w == "check" and nxt in ("me", "us") and nxt2 == "out"
+        ) or (
             w in ("subscribe", "sub", "follow") and nxt in ("me", "us", "to")
         ):
-            # "check out", "sub me", "subscribe to"; not "check my DM", which customers write
+            # "check out", "check me out", "sub me", "subscribe to"; not "check my DM", which customers write,
+            # nor "might check out", which is an intention, not an invitation
             found.add("solicitation")
         if w in ("like", "likes", "thumbs") and (
             (nxt == "this" and nxt2 == "comment") or (nxt == "up" and nxt2 == "if")
@@ -93,7 +99,6 @@ def promo_phrases(words: list[str]) -> set[str]:
 def dense(tk: Tokens, complaint_strength: float) -> list[float]:
     """The extra columns of the spam model, in the order of ``DENSE``."""
     offsite = tk.n_links - min(tk.n_platform_links, tk.n_links)
-    n_words = len(tk.words)
     return [
         float(len(promo_phrases(tk.words))),
         float(offsite > 0),
@@ -101,6 +106,4 @@ def dense(tk: Tokens, complaint_strength: float) -> list[float]:
         float(tk.n_phones > 0),
         spam_cues(tk),
         min(complaint_strength, 4.0),
-        math.log1p(n_words) / 3.0,
-        tk.n_upper_words / max(1, n_words),
     ]
