@@ -7,7 +7,6 @@ import json
 import numpy as np
 
 from listening.analysis.volume import DetectorConfig, VolumeDetector, detect, detect_latest, detect_many
-from listening.analysis.volume.detector import KINDS
 
 HOURLY = 3600
 DAYS = 35
@@ -127,26 +126,89 @@ def test_it_reports_which_series_have_an_alert_open_now() -> None:
     assert [kinds(a) for a in detect_many(matrix, step_seconds=HOURLY, direction="both")][0] == []
 
 
-def test_a_later_episode_opens_a_new_alert_though_the_cusum_never_returned_to_zero() -> None:
-    # Two separate surges (and, on its own series, two declines) a few days apart, the level in
-    # between staying a little off: the first episode's CUSUM never gets back to zero, which used
-    # to keep that alert open for good. It closes once back under half the threshold.
-    for direction, factor, after, duration, gap, seed in (("up", 5.0, 1.1, 8, 5, 2), ("down", 0.4, 0.92, 12, 4, 7)):
-        mean = rhythm(days=42)
-        first = 21 * 24 + 8
-        second = first + gap * 24
-        mean[first : first + duration] *= factor
-        mean[first + duration :] *= after
-        mean[second : second + duration] *= factor
-        series = counts(mean, seed=seed)
-        detector = VolumeDetector(DetectorConfig(step_seconds=HOURLY, direction=direction))
-        alerts, cusum = [], []
+def two_episodes(factor: float, after: float, duration: int, gap: int, seed: int) -> tuple[np.ndarray, int, int]:
+    # Two separate surges or falls a few days apart, the level in between staying a little off.
+    mean = rhythm(days=42)
+    first = 21 * 24 + 8
+    second = first + gap * 24
+    mean[first : first + duration] *= factor
+    mean[first + duration :] *= after
+    mean[second : second + duration] *= factor
+    return counts(mean, seed=seed), first, second
+
+
+def test_a_later_surge_opens_a_new_alert_though_the_cusum_never_returned_to_zero() -> None:
+    # The first episode's CUSUM never gets back to zero, which used to keep that alert open for
+    # good. It closes once back under half the threshold.
+    series, first, second = two_episodes(5.0, 1.1, 8, 5, seed=2)
+    detector = VolumeDetector(DetectorConfig(step_seconds=HOURLY, direction="up"))
+    alerts, cusum = [], []
+    for value in series:
+        alerts.extend(detector.update(value))
+        cusum.append(float(detector.state.s_up[0]))
+    assert min(cusum[first + 8 : second]) > 0  # the bug's condition
+    opened = [a.index for a in alerts if a.kind == "surge"]
+    assert len(opened) == 2, opened
+    assert first <= opened[0] < first + 8
+    assert second <= opened[1] < second + 8
+    assert kinds(detect(series, step_seconds=HOURLY, direction="up")) == kinds(alerts)
+
+
+def test_a_decline_ends_once_the_level_is_back_near_normal_so_a_second_fall_opens_a_new_alert() -> None:
+    # After a 12-hour fall the level stays 8% low: on a quiet series that keeps the decline CUSUM
+    # far above half its threshold for days. The episode ends once the recent hours are back within
+    # half the smallest reportable fall, and the CUSUMs restart, so the second fall is reported.
+    h = DetectorConfig(step_seconds=HOURLY).params.h_down
+    for seed in (7, 1):
+        series, first, second = two_episodes(0.4, 0.92, 12, 4, seed=seed)
+        detector = VolumeDetector(DetectorConfig(step_seconds=HOURLY, direction="down"))
+        alerts, cusum, is_open = [], [], []
         for value in series:
             alerts.extend(detector.update(value))
-            cusum.append(float((detector.state.s_up if direction == "up" else detector.state.s_dn)[0]))
-        assert min(cusum[first + duration : second]) > 0  # the bug's condition
-        opened = [a.index for a in alerts if a.kind == KINDS[direction]]
-        assert len(opened) == 2, (direction, opened)
-        assert first <= opened[0] < first + duration
-        assert second <= opened[1] < second + duration
-        assert kinds(detect(series, step_seconds=HOURLY, direction=direction)) == kinds(alerts)
+            cusum.append(float(detector.state.s_dn[0]))
+            is_open.append(detector.decline_open)
+        opened = [a.index for a in alerts if a.kind == "decline"]
+        assert len(opened) == 2, (seed, opened)
+        assert first <= opened[0] < first + 12
+        assert second <= opened[1] < second + 12
+        closed = next(i for i in range(opened[0], second) if not is_open[i])
+        assert cusum[closed - 1] > h / 2  # it was the recovery, not the CUSUM, that ended it
+        assert cusum[closed] == 0.0
+        assert kinds(detect(series, step_seconds=HOURLY, direction="down")) == kinds(alerts)
+
+
+def test_a_surge_is_reported_after_three_days_but_a_decline_only_after_a_week() -> None:
+    mean = rhythm(days=14)
+    mean[4 * 24 + 14 : 4 * 24 + 18] *= 8.0
+    surges = [a.index for a in detect(counts(mean), step_seconds=HOURLY, direction="up") if a.kind == "surge"]
+    assert surges and 4 * 24 + 14 <= surges[0] < 4 * 24 + 18, surges
+    mean = rhythm(days=14)
+    mean[4 * 24 + 14 :] *= 0.3
+    declines = [a.index for a in detect(counts(mean), step_seconds=HOURLY, direction="down")]
+    assert declines and min(declines) >= 7 * 24, declines
+
+
+def test_a_burst_last_week_does_not_make_the_same_day_this_week_look_like_a_fall() -> None:
+    # With one or two past weeks, the weekday factor is a burst-day's own ratio (or half of it):
+    # each hour counts at most e times its usual level there, so six hours at 15x stay news.
+    for seed in range(6):
+        mean = rhythm()
+        mean[8 * 24 + 10 : 8 * 24 + 16] *= 15.0
+        alerts = detect(counts(mean, seed=seed), step_seconds=HOURLY, direction="down")
+        assert [a for a in alerts if a.kind == "decline"] == [], seed
+
+
+def test_bursts_raise_the_dispersion_of_excesses_not_the_two_sided_one() -> None:
+    # Surges are judged against how far the series' own excesses usually go; a plain series has
+    # about the same dispersion on both sides.
+    for seed in range(3):
+        rng = np.random.default_rng(100 + seed)
+        bursty = rhythm()
+        for start in rng.choice(np.arange(7 * 24, DAYS * 24 - 6), size=25, replace=False):
+            bursty[start : start + int(rng.integers(1, 6))] *= rng.uniform(3.0, 10.0)
+        for mean, lo, hi in ((bursty, 1.4, np.inf), (rhythm(), 0.8, 1.25)):
+            detector = VolumeDetector(DetectorConfig(step_seconds=HOURLY, direction="both"))
+            for value in counts(mean, seed=seed):
+                detector.update(value)
+            ratio = float(detector.state.phi_up[0] / detector.state.phi[0])
+            assert lo <= ratio <= hi, (seed, ratio)

@@ -4,8 +4,11 @@ expected(t) = day-median(t) x weekday-factor(t), where
   day-median(t)    = median of the smoothed count at the same time of day on each of the last
                      7 days (a robust daily profile that follows the recent level);
   weekday-factor   = median over the last 4 weeks of how the 24 hours around that same time of
-                     week compared with their own day-median (weekends are quieter); a day-long
-                     mean, because an hour's ratio is too noisy on small counts.
+                     week compared with their own day-median profile (weekends are quieter): the
+                     ratio of the two day-long sums, because an hour's ratio is too noisy on
+                     small counts, with each hour capped at e times its profile, so that a
+                     news burst last week (the day's sum of a 20x hour is not a weekday effect)
+                     does not make this week's same day look like a fall.
 While there is less than a day of history the baseline is the mean so far. Medians keep a past
 spike, dip or collector outage from moving the baseline.
 
@@ -23,6 +26,11 @@ from listening.analysis.volume.config import Params
 N_DAYS = 7
 N_WEEKS = 4
 RATIO_PSEUDOCOUNT = 0.1
+BURST_CAP = float(np.e)
+# The day-long sums of the weekday factor add non-integers; rounded to this grid first, they are
+# exact in any order (below 2**52), so the running sums of the batch path and the window sums of
+# the streaming path give the same bits.
+GRID = 2.0**10
 FACTOR_BOUNDS = (np.log(0.2), np.log(5.0))
 
 
@@ -53,6 +61,12 @@ def _factor(log_ratios: np.ndarray) -> np.ndarray:
 
 def _log_ratio(smoothed: np.ndarray, day_median: np.ndarray) -> np.ndarray:
     return np.log((smoothed + RATIO_PSEUDOCOUNT) / (day_median + RATIO_PSEUDOCOUNT))
+
+
+def _on_grid(smoothed: np.ndarray, day_median: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The capped smoothed count and its day-median profile, on the grid (NaN where no profile)."""
+    capped = np.round(np.minimum(smoothed, BURST_CAP * day_median) * GRID)
+    return capped, np.round(day_median * GRID)
 
 
 def _shifted(a: np.ndarray, lag: int, fill_below: int = 0) -> np.ndarray:
@@ -139,8 +153,8 @@ def baseline_matrix(x: np.ndarray, p: Params) -> np.ndarray:
     if not p.week:
         return day_median
     half = p.day // 2
-    daily = _sliding_means(x, half)
-    ratio = _log_ratio(daily, _lagged_median(daily, [i * p.day for i in range(1, N_DAYS + 1)])[0])
+    capped, profile = _on_grid(smoothed, day_median)
+    ratio = _log_ratio(_sliding_means(capped, half) / GRID, _sliding_means(profile, half) / GRID)
     med, count = _lagged_median(ratio, [j * p.week for j in range(1, N_WEEKS + 1)], p.day)
     weight = np.minimum(count, 1.0)
     factor = np.where(count > 0, np.exp(np.clip(weight * np.nan_to_num(med), *FACTOR_BOUNDS)), 1.0)
@@ -157,21 +171,26 @@ def baseline_next(history: np.ndarray, t: int, p: Params) -> float:
         vals = np.where(valid, history[np.clip(idx - offset, 0, len(history) - 1)], np.nan)
         return window_means(vals[None, :, :])[0]
 
-    def day_median_at(u: int, half: int = p.h) -> float:
-        lag_pos = u - p.day * np.arange(1, N_DAYS + 1)
-        vals = np.where(lag_pos >= 0, smoothed_at(np.maximum(lag_pos, 0), half), np.nan)
-        if not np.isfinite(vals).any():
-            return float(window_means(history[None, : u - offset])[0]) if u >= 1 else float("nan")
-        med, _ = masked_median(vals[None, :])
-        return float(med[0])
+    def day_medians_at(positions: np.ndarray) -> np.ndarray:
+        lag_pos = positions[:, None] - p.day * np.arange(1, N_DAYS + 1)[None, :]
+        vals = smoothed_at(np.maximum(lag_pos, 0).ravel()).reshape(lag_pos.shape)
+        med, count = masked_median(np.where(lag_pos >= 0, vals, np.nan))
+        for i in np.flatnonzero(count == 0):  # the first day: the mean so far
+            u = int(positions[i])
+            med[i] = float(window_means(history[None, : u - offset])[0]) if u >= 1 else np.nan
+        return med
 
-    expected = day_median_at(t)
+    expected = float(day_medians_at(np.array([t]))[0])
     if not p.week:
         return expected
+    half = p.day // 2
     ratios = np.full(N_WEEKS, np.nan)
     for j in range(1, N_WEEKS + 1):
         u = t - j * p.week
         if u >= p.day:
-            half = p.day // 2
-            ratios[j - 1] = _log_ratio(smoothed_at(np.array([u]), half)[0], day_median_at(u, half))
+            around = np.arange(u - half, u + half + 1)
+            around = around[around >= 0]
+            capped, profile = _on_grid(smoothed_at(around), day_medians_at(around))
+            ratios[j - 1] = _log_ratio(window_means(capped[None, :])[0] / GRID,
+                                       window_means(profile[None, :])[0] / GRID)
     return float(expected * _factor(ratios[None, :])[0])

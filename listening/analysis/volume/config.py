@@ -20,14 +20,21 @@ DAY = 24 * HOUR
 #  z_spike: a single-window surge this many standard deviations above the baseline;
 #  min_drop / min_rise: the smallest relative change worth telling a person about;
 #  min_persist_hours: how long a deficit must have lasted before a decline is reported.
+#  h_down is in units of the long-run sd from below (core.py), smaller than the two-sided one on
+#  bursty series, hence larger than when the scale was two-sided (8 for normal then).
 PRESETS: dict[str, dict[str, float]] = {
-    "low": {"h_down": 11.0, "h_up": 30.0, "z_spike": 10.0, "min_drop": 0.30, "min_rise": 2.0,
+    "low": {"h_down": 16.5, "h_up": 30.0, "z_spike": 10.0, "min_drop": 0.30, "min_rise": 2.0,
             "min_persist_hours": 6.0},
-    "normal": {"h_down": 8.0, "h_up": 20.0, "z_spike": 8.0, "min_drop": 0.20, "min_rise": 1.0,
+    "normal": {"h_down": 12.0, "h_up": 20.0, "z_spike": 8.0, "min_drop": 0.20, "min_rise": 1.0,
                "min_persist_hours": 4.0},
-    "high": {"h_down": 6.0, "h_up": 10.0, "z_spike": 6.0, "min_drop": 0.15, "min_rise": 0.5,
+    "high": {"h_down": 9.0, "h_up": 10.0, "z_spike": 6.0, "min_drop": 0.15, "min_rise": 0.5,
              "min_persist_hours": 3.0},
 }
+
+# The fast decline CUSUM's decision interval, as a share of h_down: by Siegmund's approximation,
+# ARL0 ~ (exp(2kb) - 2kb - 1) / 2k^2 with b = h + 1.166, allowance 0.75 and 0.4 h_down give about
+# the in-control run length of allowance 0.25 and h_down (0.39-0.40 for h_down from 9 to 16.5).
+FAST_INTERVAL = 0.4
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,14 @@ class DetectorConfig:
     # CUSUM allowance, in long-run (decorrelated) sd: tuned for shifts of about half a long-run sd,
     # i.e. a third off a series whose daily level wanders by 20%.
     k: float = 0.25
+    # The second decline CUSUM: tuned for shifts of 1.5 long-run sd (a steep fall).
+    k_fast: float = 0.75
     clip: float = 3.0  # winsorised CUSUM: one window adds at most `clip - k`, so a dip must last
-    warmup_days: float = 7.0  # no alerts before a week of history (one weekly cycle)
+    warmup_days: float = 7.0  # no decline alerts before a week of history (one weekly cycle)
+    # A surge is a large excess over the same hours of the previous days: three days give the
+    # day-median a middle value that one odd day cannot move, and a weekday effect seldom reaches
+    # the doubling a surge needs (at normal sensitivity). Declines wait for the weekly cycle.
+    surge_warmup_days: float = 3.0
     cooldown_hours: float = 24.0
     dispersion_half_life_days: float = 7.0
     dispersion_prior: float = 0.05  # NB overdispersion 1/r: ~22% relative sd on large counts
@@ -77,17 +90,21 @@ class Params:
     history: int  # steps of history the baseline looks back over
     m: int  # windows in the sustained-deficit check
     warmup: int
+    warmup_up: int
     min_persist: int
     cooldown: int
     alpha: float
+    recent_alpha: float  # weight of each step in the recent level (a half-life of sustained_hours)
     want_down: bool
     want_up: bool
     h_down: float
+    h_fast: float
     h_up: float
     z_spike: float
     min_drop: float
     min_rise: float
     k: float
+    k_fast: float
     clip: float
     sustained_fraction: float
     dispersion_prior: float
@@ -109,17 +126,20 @@ class Params:
 
         return cls(
             step=step, w=w, h=h, day=day, week=week,
-            history=4 * week + 7 * day + h + 2,
+            history=4 * week + 7 * day + day // 2 + h + 2,
             m=max(1, round(c.sustained_hours * HOUR / (w * step))),
             warmup=steps(c.warmup_days * 24),
+            warmup_up=steps(c.surge_warmup_days * 24),
             min_persist=steps(preset["min_persist_hours"]),
             cooldown=steps(c.cooldown_hours),
             alpha=1.0 / steps(c.dispersion_half_life_days * 24 / math.log(2)),
+            recent_alpha=1.0 - 0.5 ** (1.0 / steps(c.sustained_hours)),
             want_down=c.direction in ("down", "both"),
             want_up=c.direction in ("up", "both"),
-            h_down=preset["h_down"], h_up=preset["h_up"], z_spike=preset["z_spike"],
+            h_down=preset["h_down"], h_fast=FAST_INTERVAL * preset["h_down"], h_up=preset["h_up"],
+            z_spike=preset["z_spike"],
             min_drop=preset["min_drop"], min_rise=preset["min_rise"],
-            k=c.k, clip=c.clip, sustained_fraction=c.sustained_fraction,
+            k=c.k, k_fast=c.k_fast, clip=c.clip, sustained_fraction=c.sustained_fraction,
             dispersion_prior=c.dispersion_prior, gap_pending=c.gap_pending,
             gap_total=c.gap_total, interval_z=c.interval_z,
         )

@@ -82,7 +82,7 @@ def _alerts(res: StepResult, st: CoreState, p: Params, row: int, t: int, ts: Any
         score = float(cusum[row])
         if side == "up" and length < p.w:  # a sudden spike: explain it by its window
             obs, exp, length = float(res.window_obs[row]), float(res.window_exp[row]), p.w
-            score = float(res.z[row])
+            score = float(res.z_up[row])
         low, high = _interval(exp, phi, length / p.w, p.interval_z)
         rel = obs / exp - 1.0 if exp > 0 else math.inf
         out.append(VolumeAlert(KINDS[side], side, t, ts, obs, exp, low, high, rel, length * hours, score))
