@@ -212,3 +212,57 @@ def test_bursts_raise_the_dispersion_of_excesses_not_the_two_sided_one() -> None
                 detector.update(value)
             ratio = float(detector.state.phi_up[0] / detector.state.phi[0])
             assert lo <= ratio <= hi, (seed, ratio)
+
+
+def wandering(seed: int, day_sd: float = 0.12) -> np.ndarray:
+    # Each day's level wanders (lognormal), as real volume does: the residuals are correlated
+    # within a day, so the decline CUSUM, in units of the long-run sd, climbs slowly.
+    rng = np.random.default_rng(50 + seed)
+    return rhythm() * np.repeat(np.exp(rng.normal(0.0, day_sd, DAYS)), 24)
+
+
+def first_decline(series: np.ndarray) -> tuple[int, float, float]:
+    """Step of the first decline alert, and the two decline CUSUMs when it opened."""
+    detector = VolumeDetector(DetectorConfig(step_seconds=HOURLY, direction="down"))
+    for t, value in enumerate(series):
+        if any(a.kind == "decline" for a in detector.update(value)):
+            return t, float(detector.state.s_dn[0]), float(detector.state.s_df[0])
+    return -1, 0.0, 0.0
+
+
+def test_a_deep_fall_is_reported_before_the_cusum_reaches_its_threshold() -> None:
+    p = DetectorConfig(step_seconds=HOURLY).params
+    start = 28 * 24 + 10
+    for seed in (1, 2, 4):
+        mean = wandering(seed)
+        mean[start:] *= 0.4
+        at, s_dn, s_df = first_decline(counts(mean, seed=seed))
+        assert start + p.min_persist - 1 <= at < start + 12, (seed, at)
+        assert p.h_deep <= s_dn < p.h_down and s_df < p.h_fast, (seed, s_dn, s_df)
+
+
+def test_a_shallow_fall_still_needs_the_full_evidence() -> None:
+    p = DetectorConfig(step_seconds=HOURLY).params
+    start = 28 * 24 + 10
+    for seed in (2, 3, 4):
+        mean = wandering(seed, day_sd=0.15)
+        mean[start:] *= 0.7
+        at, s_dn, s_df = first_decline(counts(mean, seed=seed))
+        assert at >= start, (seed, at)
+        assert s_dn >= p.h_down or s_df >= p.h_fast, (seed, s_dn, s_df)
+
+
+def test_a_series_that_often_dips_must_fall_further_for_the_deep_path() -> None:
+    # The bar is the series' own downside scale of its recent hours, learnt online.
+    scales = []
+    for dips in (False, True):
+        mean = wandering(0)
+        if dips:
+            rng = np.random.default_rng(80)
+            for s in rng.choice(np.arange(24, 27 * 24), size=30, replace=False):
+                mean[s : s + int(rng.integers(6, 12))] *= 0.3
+        detector = VolumeDetector(DetectorConfig(step_seconds=HOURLY, direction="down"))
+        for value in counts(mean)[: 27 * 24]:
+            detector.update(value)
+        scales.append(float(np.sqrt(detector.state.rec_var[0])))
+    assert scales[1] >= 1.3 * scales[0], scales

@@ -36,6 +36,14 @@ PRESETS: dict[str, dict[str, float]] = {
 # the in-control run length of allowance 0.25 and h_down (0.39-0.40 for h_down from 9 to 16.5).
 FAST_INTERVAL = 0.4
 
+# The deep-fall path: a decline is reported once the CUSUM is past DEEP_SHARE of h_down if the
+# fall is deep as well, both absolutely (DEEP_DROP times min_drop over the run) and against the
+# series' own recent dips (the recent hours' log ratio below DEEP_SD downside sd of that ratio, so
+# a bursty series must fall further). Checked on the tuning split only (AAPL and FB).
+DEEP_SHARE = 0.6
+DEEP_DROP = 1.5
+DEEP_SD = 2.5
+
 
 @dataclass(frozen=True)
 class DetectorConfig:
@@ -99,6 +107,9 @@ class Params:
     want_up: bool
     h_down: float
     h_fast: float
+    h_deep: float
+    deep_drop: float
+    deep_sd: float
     h_up: float
     z_spike: float
     min_drop: float
@@ -137,6 +148,7 @@ class Params:
             want_down=c.direction in ("down", "both"),
             want_up=c.direction in ("up", "both"),
             h_down=preset["h_down"], h_fast=FAST_INTERVAL * preset["h_down"], h_up=preset["h_up"],
+            h_deep=DEEP_SHARE * preset["h_down"], deep_drop=DEEP_DROP * preset["min_drop"], deep_sd=DEEP_SD,
             z_spike=preset["z_spike"],
             min_drop=preset["min_drop"], min_rise=preset["min_rise"],
             k=c.k, k_fast=c.k_fast, clip=c.clip, sustained_fraction=c.sustained_fraction,

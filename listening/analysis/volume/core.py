@@ -10,7 +10,9 @@ surges use the dispersion of the excesses alone (phi_up), declines the long-run 
 below (c_dn). Winsorised CUSUMs accumulate the standardised deficit (two of them, for modest and
 for steep falls) and excess; each window adds at most `clip - k`, so a decline must persist for
 several windows before it can be reported, and it must also be the rule, not the exception, in
-the recent stretch. Zeros where plenty was expected are a collector gap: they are left out of
+the recent stretch. A deep fall is reported on part of the evidence, once the recent hours are
+further below the baseline than the series' own recent hours usually dip (config.DEEP_*).
+Zeros where plenty was expected are a collector gap: they are left out of
 the statistics and reported as their own signal.
 """
 
@@ -26,6 +28,8 @@ INT_FIELDS = ("dn_start", "up_start", "dn_opened", "up_opened", "gap_len", "n_up
               "recent_known", "recent_low")
 BOOL_FIELDS = ("dn_open", "up_open", "gap_open")
 HOLD_FRACTION = 0.5  # an open episode closes once its statistics are back under this share of threshold
+REC_VAR_PRIOR = 0.1  # a recent-hours log ratio with a downside sd of about 0.3 until learnt
+REC_PSEUDOCOUNT = 0.5  # keeps the log ratio finite, and wide on small counts
 
 
 def anscombe(x: np.ndarray) -> np.ndarray:
@@ -51,6 +55,9 @@ class CoreState:
     up_exp: np.ndarray
     rec_obs: np.ndarray  # observed and expected counts, exponentially weighted over recent hours
     rec_exp: np.ndarray
+    # Downside semi-variance of log(rec_obs / rec_exp): how far this series' recent hours usually
+    # dip below the baseline (doubled, as c_dn), learnt while no decline is open.
+    rec_var: np.ndarray
     dn_open: np.ndarray
     up_open: np.ndarray
     dn_opened: np.ndarray
@@ -86,8 +93,8 @@ class CoreState:
             t=0, phi=np.full(n, p.dispersion_prior), phi_up=np.full(n, p.dispersion_prior), n_upd=ints(0),
             c_lag=np.ones(n), c_dn=np.ones(n), s_dn=zeros(), s_df=zeros(), s_up=zeros(),
             dn_start=ints(-1), up_start=ints(-1), dn_obs=zeros(), dn_exp=zeros(), up_obs=zeros(),
-            up_exp=zeros(), rec_obs=zeros(), rec_exp=zeros(), dn_open=bools(), up_open=bools(),
-            dn_opened=ints(-1),
+            up_exp=zeros(), rec_obs=zeros(), rec_exp=zeros(), rec_var=np.full(n, REC_VAR_PRIOR),
+            dn_open=bools(), up_open=bools(), dn_opened=ints(-1),
             up_opened=ints(-1), gap_len=ints(0), gap_exp=zeros(), gap_open=bools(),
             ring_x=np.zeros((n, p.w)), ring_e=np.zeros((n, p.w)),
             ring_ok=np.zeros((n, p.w), dtype=bool), ring_z=np.full((n, max(p.m, p.day // p.w) * p.w), np.nan),
@@ -211,6 +218,13 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
     e_ok = np.where(ok, e, 0.0)
     st.rec_obs = np.where(ok, st.rec_obs + p.recent_alpha * (x_ok - st.rec_obs), st.rec_obs)
     st.rec_exp = np.where(ok, st.rec_exp + p.recent_alpha * (e_ok - st.rec_exp), st.rec_exp)
+    # How deep the recent hours are below the baseline, against how deep they usually go: learnt
+    # like the dispersion, winsorised at 4 sd, and not from a decline already reported.
+    rec_log = np.log((st.rec_obs + REC_PSEUDOCOUNT) / (st.rec_exp + REC_PSEUDOCOUNT))
+    rec_below = np.minimum(rec_log, 0.0)
+    learn_rec = ok & ~st.dn_open & (t >= p.m * p.w)
+    rec_target = np.minimum(2.0 * rec_below * rec_below, 16.0 * st.rec_var)
+    st.rec_var = np.where(learn_rec, st.rec_var + rate * (rec_target - st.rec_var), st.rec_var)
     deficit = np.minimum(-zz_dn, p.clip)
     new_dn = np.where(ev, np.maximum(0.0, st.s_dn + (deficit - p.k) / p.w), st.s_dn)
     # Two allowances (Lorden's pair of CUSUMs): the small one finds a modest decline over a day or
@@ -262,8 +276,16 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
     warm = t >= p.warmup
     dn_len = np.where(st.dn_start >= 0, t - st.dn_start + 1, 0)
     dn_rel = np.where(st.dn_exp > 0, st.dn_obs / np.maximum(st.dn_exp, 1e-12) - 1.0, 0.0)
+    # A deep fall is reported before the CUSUM reaches h_down: it must still have persisted, be
+    # the rule in the recent stretch and carry part of the evidence (h_deep), but it must also be
+    # deep in absolute terms and beyond the series' own usual dips (a bursty series dips further).
+    # The bar adds the counting noise of the run (var log of a Poisson sum ~ 1 / its mean): the
+    # recent ratio averages more hours than a short run, and on a few mentions an hour a run of
+    # 40% below is common.
+    deep_bar = p.deep_sd * np.sqrt(st.rec_var + 1.0 / (st.dn_exp + 1.0))
+    deep = (st.s_dn >= p.h_deep) & (dn_rel <= -p.deep_drop) & (rec_log <= -deep_bar)
     fired_down = (
-        p.want_down & warm & ev & ~st.dn_open & ((st.s_dn >= p.h_down) | (st.s_df >= p.h_fast))
+        p.want_down & warm & ev & ~st.dn_open & ((st.s_dn >= p.h_down) | (st.s_df >= p.h_fast) | deep)
         & (dn_len >= p.min_persist) & mostly_low & (dn_rel <= -p.min_drop)
     )
     win_rel = np.where(big_e > 0, y / np.maximum(big_e, 1e-12) - 1.0, np.inf)
