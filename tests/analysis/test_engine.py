@@ -224,3 +224,10 @@ def test_weights_for_other_spam_signals_are_refused(tmp_path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="retrain"):
         EngineClassifier(path)
+
+
+def test_an_order_or_case_number_is_not_a_phone_number() -> None:
+    case = tokenise("@AWSSupport Sure. Case ID: 2230311591, order 3264677178. Thanks")[1]
+    advert = tokenise("JUAL followers murah, wa 0812 3456 7890 atau +60 12-345 6789")[1]
+    assert case.n_phones == 0 and "<num>" in case.words
+    assert advert.n_phones == 2

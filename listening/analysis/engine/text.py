@@ -38,7 +38,7 @@ _PLATFORM_LINK = re.compile(
 )
 # Indonesian / Malaysian phone numbers written in groups ("0812 3456 7890", "+60 12-345 6789");
 # the repetition is bounded, so this stays linear.
-_PHONE = re.compile(r"(?<!\d)(?:\+?62|\+?60|0)[\s-]?\d{2,4}(?:[\s-]?\d){5,10}(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:\+?62|\+?60|0)[\s-]?\d{2,4}(?:[\s-]?\d){6,10}(?!\d)")
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\ufe0f\u200d\u2764\u2665]"
@@ -171,7 +171,11 @@ def _kind_of(tok: str) -> tuple[int, str, str]:
         tok = tok[1:]
     elif c.isdigit():
         if tok.isdigit():
-            return (_PHONE_NUM, tok, "<phone>") if len(tok) >= 9 else (_WORD, tok, "<num>")
+            # A long number is a phone where phones look like ours (0…, 62…, 60…); otherwise it
+            # is an order, case or account number, which customers quote to brands all the time.
+            if len(tok) >= 9 and tok.startswith(("0", "62", "60")):
+                return _PHONE_NUM, tok, "<phone>"
+            return _WORD, tok, "<num>"
         if tok not in lx.SLANG and len(tok) <= 3:  # "2x", "3hr"; but "2day", "b4" are slang
             return _WORD, tok, "<num>"
     if _STRETCH.search(tok):
