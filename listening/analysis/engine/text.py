@@ -64,7 +64,7 @@ class Tokens:
     n_question: int
     n_upper_words: int
     n_chars: int
-    n_platform_links: int = 0  # links to a post on a video or social platform, not off it
+    n_platform_links: int  # links to a post on a video or social platform, not off it
 
 
 def coerce(text: object) -> str:
