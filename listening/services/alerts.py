@@ -89,7 +89,7 @@ def alerts_sync(
     A condition with a live alert refreshes it (explanation, numbers, last seen); one without
     opens an alert unless the same key was resolved within the tenant's cool-down; a live alert
     whose condition is gone is resolved by the system. Two queries read the state of every
-    tenant at once; writes happen only where something changed.
+    tenant at once; writes happen only where something changed, each kind in one batch.
     """
     now = now or timezone.now()
     tenants = {t.pk: t for t in tenants}
@@ -115,6 +115,8 @@ def alerts_sync(
 
     report = SyncReport()
     to_refresh: list[Alert] = []
+    to_open: list[tuple[Tenant, Condition]] = []
+    to_resolve: list[Alert] = []
     for tid, tenant in tenants.items():
         for key, cond in wanted[tid].items():
             alert = live[tid].get(key)
@@ -127,32 +129,54 @@ def alerts_sync(
             if resolved_at and resolved_at > now - timedelta(minutes=tenant.alert_cooldown_minutes):
                 report.cooling_down.append(f"{tenant.slug}:{key}")
                 continue
-            alert, created = _open(tenant=tenant, cond=cond, now=now)
-            (report.opened if created else report.refreshed).append(alert.pk)
-        for key, alert in live[tid].items():
-            if key not in wanted[tid] and _resolve(alert=alert, user=None, now=now,
-                                                   note="the condition cleared"):
-                report.resolved.append(alert.pk)
+            to_open.append((tenant, cond))
+        to_resolve += [alert for key, alert in live[tid].items() if key not in wanted[tid]]
+    report.resolved += _resolve_all(to_resolve, user=None, now=now, note="the condition cleared")
     if to_refresh:
         # Only these fields: a person acknowledging or resolving meanwhile keeps their change.
         Alert.all_tenants.bulk_update(
             to_refresh, ["title", "explanation", "severity", "data", "last_seen_at"], batch_size=500
         )
         report.refreshed += [a.pk for a in to_refresh]
+    if to_open:
+        opened = _open_all(to_open, now=now)
+        if opened is not None:
+            report.opened += opened
+        else:
+            # A concurrent sweep opened some of them first: one by one, refreshing theirs.
+            for tenant, cond in to_open:
+                alert, created = _open(tenant=tenant, cond=cond, now=now)
+                (report.opened if created else report.refreshed).append(alert.pk)
     return report
+
+
+def _new_alert(tenant: Tenant, cond: Condition, now: datetime) -> Alert:
+    return Alert(tenant=tenant, kind=cond.kind, key=cond.key, severity=cond.severity, title=cond.title,
+                 explanation=cond.explanation, data=dict(cond.data), opened_at=now, last_seen_at=now)
+
+
+def _open_all(pending: list[tuple[Tenant, Condition]], *, now: datetime) -> list[int] | None:
+    """Open every alert in one transaction, a few queries in all; None if one already exists."""
+    try:
+        with transaction.atomic():
+            alerts = Alert.all_tenants.bulk_create([_new_alert(t, c, now) for t, c in pending], batch_size=500)
+            AlertEvent.all_tenants.bulk_create(
+                [AlertEvent(tenant_id=a.tenant_id, alert=a, action=AlertEventAction.OPENED, at=now) for a in alerts],
+                batch_size=500)
+            _queue_deliveries(alerts=alerts, event=DeliveryEvent.OPENED, now=now)
+    except IntegrityError:
+        return None
+    return [a.pk for a in alerts]
 
 
 def _open(*, tenant: Tenant, cond: Condition, now: datetime) -> tuple[Alert, bool]:
     try:
         with transaction.atomic():
-            alert = Alert.all_tenants.create(
-                tenant=tenant, kind=cond.kind, key=cond.key, severity=cond.severity,
-                title=cond.title, explanation=cond.explanation, data=dict(cond.data),
-                opened_at=now, last_seen_at=now,
-            )
+            alert = _new_alert(tenant, cond, now)
+            alert.save(force_insert=True)
             AlertEvent.all_tenants.create(tenant=tenant, alert=alert,
                                           action=AlertEventAction.OPENED, at=now)
-            _queue_deliveries(alert=alert, event=DeliveryEvent.OPENED, now=now)
+            _queue_deliveries(alerts=[alert], event=DeliveryEvent.OPENED, now=now)
     except IntegrityError:
         # A concurrent sweep opened it first: refresh theirs instead.
         alert = Alert.all_tenants.get(tenant=tenant, key=cond.key, status__in=LIVE_STATUSES)
@@ -163,16 +187,31 @@ def _open(*, tenant: Tenant, cond: Condition, now: datetime) -> tuple[Alert, boo
 
 
 def _resolve(*, alert: Alert, user: AbstractBaseUser | None, now: datetime, note: str = "") -> bool:
+    return bool(_resolve_all([alert], user=user, now=now, note=note))
+
+
+def _resolve_all(alerts: list[Alert], *, user: AbstractBaseUser | None, now: datetime, note: str) -> list[int]:
+    """Resolve those of ``alerts`` still live (a compare-and-set under row locks, taken in id
+    order so that concurrent sweeps cannot deadlock); returns the ids this call resolved."""
+    if not alerts:
+        return []
     with transaction.atomic():
-        changed = Alert.all_tenants.filter(pk=alert.pk, status__in=LIVE_STATUSES).update(
-            status=AlertStatus.RESOLVED, resolved_at=now, resolved_by=user)
-        if not changed:
-            return False
-        alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, now, user
-        AlertEvent.all_tenants.create(tenant_id=alert.tenant_id, alert=alert,
-                                      action=AlertEventAction.RESOLVED, by=user, at=now, note=note)
-        _queue_deliveries(alert=alert, event=DeliveryEvent.RESOLVED, now=now)
-    return True
+        ids = set(
+            Alert.all_tenants.select_for_update().filter(pk__in=[a.pk for a in alerts], status__in=LIVE_STATUSES)
+            .order_by("pk").values_list("pk", flat=True)
+        )
+        if not ids:
+            return []
+        Alert.all_tenants.filter(pk__in=ids).update(status=AlertStatus.RESOLVED, resolved_at=now, resolved_by=user)
+        done = [a for a in alerts if a.pk in ids]
+        for alert in done:
+            alert.status, alert.resolved_at, alert.resolved_by = AlertStatus.RESOLVED, now, user
+        AlertEvent.all_tenants.bulk_create([
+            AlertEvent(tenant_id=a.tenant_id, alert=a, action=AlertEventAction.RESOLVED, by=user, at=now, note=note)
+            for a in done
+        ], batch_size=500)
+        _queue_deliveries(alerts=done, event=DeliveryEvent.RESOLVED, now=now)
+    return [a.pk for a in done]
 
 
 # --- people's side ---------------------------------------------------------------------------
@@ -200,19 +239,26 @@ def alert_resolve(*, alert: Alert, user: AbstractBaseUser, now: datetime | None 
 # --- delivery --------------------------------------------------------------------------------
 
 
-def _queue_deliveries(*, alert: Alert, event: str, now: datetime) -> None:
-    """One delivery per interested channel, sent by a task once the transaction commits."""
+def _queue_deliveries(*, alerts: list[Alert], event: str, now: datetime) -> None:
+    """One delivery per alert and interested channel, sent by a task once the transaction commits.
+
+    Called once per opening or resolution, each claimed by an insert or a compare-and-set in the
+    same transaction, so the deliveries are new: no two callers can queue the same one.
+    """
     from workers.tasks.alerts import alert_deliver
 
-    for channel in AlertChannel.all_tenants.filter(tenant_id=alert.tenant_id, active=True):
-        if not channel.wants(alert.kind):
-            continue
-        delivery, created = AlertDelivery.all_tenants.get_or_create(
-            tenant_id=alert.tenant_id, alert=alert, channel=channel, event=event,
-            defaults={"next_attempt_at": now, "created_at": now},
-        )
-        if created:
-            alert_deliver.delay_on_commit(delivery.pk)
+    if not alerts:
+        return
+    channels: dict[int, list[AlertChannel]] = defaultdict(list)
+    for channel in AlertChannel.all_tenants.filter(tenant_id__in={a.tenant_id for a in alerts}, active=True):
+        channels[channel.tenant_id].append(channel)
+    deliveries = AlertDelivery.all_tenants.bulk_create([
+        AlertDelivery(tenant_id=alert.tenant_id, alert=alert, channel=channel, event=event,
+                      next_attempt_at=now, created_at=now)
+        for alert in alerts for channel in channels[alert.tenant_id] if channel.wants(alert.kind)
+    ], batch_size=500)
+    for delivery in deliveries:
+        alert_deliver.delay_on_commit(delivery.pk)
 
 
 def deliveries_requeue_lost(*, now: datetime | None = None) -> int:
