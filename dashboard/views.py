@@ -21,7 +21,7 @@ from dashboard.forms import MentionFilterForm
 from dashboard.templatetags.dengar import humanise
 from dashboard.tenancy import visible_tenants
 from listening.models import Alert, Mention, Role, Source, Tenant
-from listening.selectors.alerts import alerts_live, live_alert_counts
+from listening.selectors.alerts import alerts_live
 from listening.selectors.corrections import correction_history
 from listening.selectors.flags import tenant_flags, unanswered_complaints
 from listening.selectors.portfolio import agency_portfolio
@@ -69,9 +69,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard:tenant", slug=tenants[0].slug)
     now = timezone.now()
     rows = agency_portfolio(user=request.user, now=now) if tenants else []
-    counts = live_alert_counts(tenant_ids=[r.tenant.pk for r in rows]) if rows else {}
-    for r in rows:
-        r.tenant.live_alert_count = counts.get(r.tenant.pk, 0)  # type: ignore[attr-defined]
     return render(request, "dashboard/portfolio.html", {
         "rows": rows,
         "now": now,

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.models import Mention
+from listening.selectors.alerts import live_alert_counts
 from listening.selectors.flags import unanswered_complaints, volume_change
 
 OLDEST_SHOWN = 20
@@ -53,6 +54,8 @@ class UnansweredSerializer(serializers.Serializer):
 class FlagsSerializer(serializers.Serializer):
     unanswered = UnansweredSerializer()
     volume = VolumeChangeSerializer()
+    live_alerts = serializers.DictField(child=serializers.IntegerField(),
+                                        help_text="Open and acknowledged alerts by kind.")
 
 
 class FlagsView(TenantScopedViewSetMixin, APIView):
@@ -71,5 +74,6 @@ class FlagsView(TenantScopedViewSetMixin, APIView):
                 "oldest": oldest,
             },
             "volume": volume_change(tenant=self.tenant, now=now),
+            "live_alerts": live_alert_counts(tenant_ids=[self.tenant.pk]).get(self.tenant.pk, {}),
         }
         return Response(FlagsSerializer(data, context={"now": now}).data)

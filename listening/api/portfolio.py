@@ -27,6 +27,8 @@ class PortfolioRowSerializer(serializers.Serializer):
     unanswered_count = serializers.IntegerField()
     oldest_unanswered_at = serializers.DateTimeField(allow_null=True)
     volume = VolumeChangeSerializer()
+    live_alerts = serializers.DictField(child=serializers.IntegerField(),
+                                        help_text="Open and acknowledged alerts by kind.")
 
 
 class PortfolioView(APIView):

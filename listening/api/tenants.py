@@ -46,6 +46,8 @@ class TenantFlagsSummarySerializer(serializers.Serializer):
     unanswered_count = serializers.IntegerField()
     oldest_unanswered_at = serializers.DateTimeField(allow_null=True)
     volume_explanation = serializers.CharField(source="volume.explanation")
+    live_alerts = serializers.DictField(child=serializers.IntegerField(),
+                                        help_text="Open and acknowledged alerts by kind.")
     flagged = serializers.BooleanField()
 
 

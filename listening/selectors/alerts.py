@@ -38,8 +38,13 @@ def alert_channel_list() -> QuerySet[AlertChannel]:
     return AlertChannel.objects.order_by("name", "id")
 
 
-def live_alert_counts(*, tenant_ids: Iterable[int]) -> dict[int, int]:
-    """Open and acknowledged alerts per tenant, in one query (crosses tenants on purpose)."""
+def live_alert_counts(*, tenant_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Open and acknowledged alerts per tenant and kind, in one query (crosses tenants on
+    purpose: the caller passes only tenants the user may see)."""
+    out: dict[int, dict[str, int]] = {}
     rows = (Alert.all_tenants.filter(tenant_id__in=list(tenant_ids), status__in=LIVE_STATUSES)
-            .values("tenant_id").annotate(n=Count("id")).values_list("tenant_id", "n"))
-    return dict(rows)
+            .values("tenant_id", "kind").annotate(n=Count("id")).order_by("tenant_id", "kind")
+            .values_list("tenant_id", "kind", "n"))
+    for tenant_id, kind, n in rows:
+        out.setdefault(tenant_id, {})[kind] = n
+    return out

@@ -11,6 +11,7 @@ from django.utils import timezone
 from listening.analysis.business_hours import business_cutoff
 from listening.models import Mention, Source, Tenant, VolumeHourly
 from listening.models.mentions import ComplaintStatus
+from listening.selectors.alerts import live_alert_counts
 from listening.selectors.response import tenant_calendar
 
 # Below this weekly mean the baseline is too thin for a percentage to mean anything.
@@ -99,25 +100,48 @@ def volume_change(*, tenant: Tenant, now: datetime | None = None) -> VolumeChang
 
 @dataclass(frozen=True)
 class TenantFlags:
+    """What needs attention on one tenant: overdue complaints, the week's volume against the
+    usual week, and the alerts the sweeps hold open now (by kind). The week's comparison is slow
+    by design; a fall or surge of the last hours shows as a live decline or surge alert."""
+
     tenant: Tenant
     unanswered_count: int
     oldest_unanswered_at: datetime | None
     volume: VolumeChange
+    live_alerts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def live_alert_total(self) -> int:
+        return sum(self.live_alerts.values())
+
+    @property
+    def falling_now(self) -> bool:
+        return bool(self.live_alerts.get("decline"))
+
+    @property
+    def surging_now(self) -> bool:
+        return bool(self.live_alerts.get("surge"))
 
     @property
     def flagged(self) -> bool:
         return bool(self.unanswered_count or self.volume.declining or self.volume.surging
-                    or self.volume.unhealthy_sources)
+                    or self.volume.unhealthy_sources or self.live_alert_total)
 
 
-def tenant_flags(*, tenant: Tenant, now: datetime | None = None) -> TenantFlags:
+def tenant_flags(*, tenant: Tenant, now: datetime | None = None,
+                 live_alerts: dict[str, int] | None = None) -> TenantFlags:
+    """``live_alerts``: the tenant's live alerts by kind, when the caller read them for many
+    tenants at once; read here otherwise."""
     now = now or timezone.now()
     overdue = unanswered_complaints(tenant=tenant, now=now).aggregate(
         n=Count("id"), oldest=Min("published_at")
     )
+    if live_alerts is None:
+        live_alerts = live_alert_counts(tenant_ids=[tenant.pk]).get(tenant.pk, {})
     return TenantFlags(
         tenant=tenant,
         unanswered_count=overdue["n"],
         oldest_unanswered_at=overdue["oldest"],
         volume=volume_change(tenant=tenant, now=now),
+        live_alerts=live_alerts,
     )

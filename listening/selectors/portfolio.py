@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+from listening.selectors.alerts import live_alert_counts
 from listening.selectors.flags import TenantFlags, tenant_flags
 from listening.selectors.tenancy import tenants_visible_to
 
@@ -14,10 +15,14 @@ from listening.selectors.tenancy import tenants_visible_to
 def agency_portfolio(
     *, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None
 ) -> list[TenantFlags]:
-    """Flags of every visible tenant, the most urgent first (most overdue complaints, then falls)."""
+    """Flags of every visible tenant, the most urgent first: most overdue complaints, then a
+    fall (now or over the week), then the most live alerts."""
     now = now or timezone.now()
-    rows = [tenant_flags(tenant=t, now=now) for t in tenants_visible_to(user=user)]
+    tenants = list(tenants_visible_to(user=user))
+    live = live_alert_counts(tenant_ids=[t.pk for t in tenants])
+    rows = [tenant_flags(tenant=t, now=now, live_alerts=live.get(t.pk, {})) for t in tenants]
     return sorted(
         rows,
-        key=lambda f: (-f.unanswered_count, not f.volume.declining, f.tenant.name.lower()),
+        key=lambda f: (-f.unanswered_count, not (f.falling_now or f.volume.declining),
+                       -f.live_alert_total, f.tenant.name.lower()),
     )

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from listening.models import Alert
 from tests import factories
 
 
@@ -98,3 +99,25 @@ def test_the_portfolio_costs_the_same_for_3_or_30_complaints(
     with django_assert_max_num_queries(few):
         rows = client.get("/api/v1/portfolio/").json()
     assert rows[0]["unanswered_count"] == 30
+
+
+def test_live_alerts_count_by_kind_in_the_portfolio_and_the_tenant_and_only_the_tenants_own(
+    world, api_client_for
+):
+    now = timezone.now()
+    for tenant, kind, key in ((world.acme, "decline", "decline:tenant"), (world.acme, "surge", "surge:brand:1"),
+                              (world.initech, "decline", "decline:tenant")):
+        Alert.all_tenants.create(tenant=tenant, kind=kind, key=key, title=key, explanation=key,
+                                 opened_at=now, last_seen_at=now)
+    Alert.all_tenants.create(tenant=world.acme, kind="decline", key="decline:brand:9", title="old",
+                             explanation="old", opened_at=now, last_seen_at=now, status="resolved")
+    rows = api_client_for(world.agency_user).get("/api/v1/portfolio/").json()
+    assert [(r["tenant"]["slug"], r["live_alerts"], r["flagged"]) for r in rows] == [
+        ("acme", {"decline": 1, "surge": 1}, True), ("globex", {}, False)]
+    detail = api_client_for(world.viewer).get("/api/v1/tenants/acme/").json()
+    assert detail["flags"]["live_alerts"] == {"decline": 1, "surge": 1}
+    flags = api_client_for(world.viewer).get("/api/v1/tenants/acme/flags/").json()
+    assert flags["live_alerts"] == {"decline": 1, "surge": 1}
+    # Initech's alert is Initech's: its owner sees it, nobody at the agency does.
+    rows = api_client_for(world.outsider).get("/api/v1/portfolio/").json()
+    assert [(r["tenant"]["slug"], r["live_alerts"]) for r in rows] == [("initech", {"decline": 1})]

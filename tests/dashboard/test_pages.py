@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dashboard.templatetags.dengar import humanise
-from listening.models import Mention
+from listening.models import Alert, Mention
 from tests import factories
 from tests.dashboard.conftest import add_hourly_volume
 
@@ -205,3 +205,22 @@ def test_the_tenant_scope_is_closed_after_the_request(client_for, world):
 )
 def test_it_says_durations_as_people_do(minutes, said):
     assert humanise(timedelta(minutes=minutes)) == said
+
+
+def test_a_tenant_whose_only_problem_is_a_live_decline_alert_is_not_all_clear(client_for, world):
+    # The week as a whole looks normal, but the detector holds a decline open for the last hours.
+    now = timezone.now()
+    Alert.all_tenants.create(tenant=world.globex, kind="decline", key="decline:tenant",
+                             title="Mentions of Globex are falling", explanation="-60% over 9 h",
+                             opened_at=now, last_seen_at=now)
+    Alert.all_tenants.create(tenant=world.initech, kind="decline", key="decline:tenant",
+                             title="Mentions of Initech are falling", explanation="-60% over 9 h",
+                             opened_at=now, last_seen_at=now)
+    response = client_for(world.agency_user).get("/")
+    body = response.content.decode()
+    assert [r.tenant.slug for r in response.context["rows"]] == ["globex", "acme"]
+    globex_row = body[body.index('data-row="globex"'):body.index('data-row="acme"')]
+    acme_row = body[body.index('data-row="acme"'):]
+    assert "Falling now" in globex_row and "All clear" not in globex_row
+    assert "All clear" in acme_row and "Falling now" not in acme_row
+    assert "1 needs attention" in body
