@@ -224,3 +224,18 @@ def test_a_tenant_whose_only_problem_is_a_live_decline_alert_is_not_all_clear(cl
     assert "Falling now" in globex_row and "All clear" not in globex_row
     assert "All clear" in acme_row and "Falling now" not in acme_row
     assert "1 needs attention" in body
+
+
+def test_the_tenant_page_says_the_conversation_is_falling_now_while_a_decline_alert_is_open(client_for, world):
+    def volume_flag() -> str:
+        page = client_for(world.owner).get("/t/acme/").content.decode()
+        at = page.index('data-flag="volume"')
+        return page[page.rindex("<li", 0, at) : page.index("</li>", at)]
+
+    assert "Volume as usual" in volume_flag() and "flag-ok" in volume_flag()
+    now = timezone.now()
+    Alert.all_tenants.create(tenant=world.acme, kind="decline", key="decline:tenant",
+                             title="Mentions of Acme are falling", explanation="-60% over 9 h",
+                             opened_at=now, last_seen_at=now)
+    flag = volume_flag()
+    assert "Conversation is falling now" in flag and "flag-bad" in flag
