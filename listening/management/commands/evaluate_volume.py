@@ -2,10 +2,13 @@
 
     python manage.py evaluate_volume DIR --labels DIR/labels.json [--json]
         [--direction up|down|both] [--sensitivity low|normal|high]
+        [--ceiling [--target-recall 0.8] [--target-precision 0.6]]
 
 labels.json maps a file name to {"direction": "up"|"down", "windows": [[start, end], ...]}.
 Each file is run online (each step sees only the past) with the file's direction unless
 --direction overrides it; hits and false alerts follow shared/data/README.md.
+With --ceiling the detector is not run: simple one-rule detectors are, each with one threshold
+chosen on the labels (analysis/volume/ceiling.py), to tell whether the targets are reachable at all.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from listening.analysis.volume import DIRECTIONS, SENSITIVITIES, detect, infer_step_seconds, score_alerts
+from listening.analysis.volume.ceiling import LabelledSeries, ceiling
 from listening.analysis.volume.scoring import FileScore
 
 
@@ -102,6 +106,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
         parser.add_argument("--direction", choices=DIRECTIONS, help="override the files' direction")
         parser.add_argument("--sensitivity", choices=SENSITIVITIES, default="normal")
+        parser.add_argument(
+            "--ceiling",
+            action="store_true",
+            help="instead of the detector, the best one-rule detectors with thresholds chosen on the labels",
+        )
+        parser.add_argument("--target-recall", type=float, default=0.8, help="with --ceiling (default 0.8)")
+        parser.add_argument("--target-precision", type=float, default=0.6, help="with --ceiling (default 0.6)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         directory = Path(opts["directory"])
@@ -111,6 +122,9 @@ class Command(BaseCommand):
         files = sorted(p for p in directory.glob("*.csv") if p.name in labels)
         if not files:
             raise CommandError(f"no CSV in {directory} is named in the labels")
+        if opts["ceiling"]:
+            self.handle_ceiling(files, labels, opts)
+            return
         scores: list[FileScore] = []
         started = time.perf_counter()
         for path in files:
@@ -158,3 +172,53 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"{len(scores)} files, {result['points']} points in {elapsed:.1f} s "
                           f"(sensitivity {opts['sensitivity']})")
+
+    def handle_ceiling(self, files: list[Path], labels: dict[str, dict[str, Any]], opts: dict[str, Any]) -> None:
+        if opts["direction"]:
+            raise CommandError("--ceiling uses each file's labelled direction: drop --direction")
+        targets = opts["target_recall"], opts["target_precision"]
+        if not all(0 < t <= 1 for t in targets):
+            raise CommandError("--target-recall and --target-precision must be in (0, 1]")
+        started = time.perf_counter()
+        series = []
+        for path in files:
+            stamps, values = read_series(path)
+            label = labels[path.name]
+            series.append(
+                LabelledSeries(
+                    path.name, label["direction"], stamps, values, label["windows"], infer_step_seconds(stamps)
+                )
+            )
+        result = ceiling(series, target_recall=targets[0], target_precision=targets[1])
+        elapsed = time.perf_counter() - started
+        if opts["json"]:
+            self.stdout.write(json.dumps({**result.to_dict(), "seconds": round(elapsed, 3)}, indent=1))
+            return
+        recall, precision = (format(t, ".2f") for t in targets)
+        self.stdout.write("one threshold per rule for all files, chosen on the labels: an upper bound for each rule")
+        self.stdout.write(
+            f"{'rule':9} {'prec@rec>=' + recall:>14} {'threshold':>9} {'rec@prec>=' + precision:>14} {'threshold':>9}"
+        )
+        for r in result.rules:
+            self.stdout.write(
+                f"{r.rule:9} {fmt(r.best_precision_at_recall):>14} {fmt(r.threshold_for_precision):>9} "
+                f"{fmt(r.best_recall_at_precision):>14} {fmt(r.threshold_for_recall):>9}"
+            )
+        if result.best:
+            self.stdout.write(
+                f"{result.best} per file: its peak in each labelled window | its largest value outside every window"
+            )
+            for f in result.files:
+                inside = " ".join(fmt(v, ".2f") for v in f.window_peaks) or "(no window)"
+                self.stdout.write(f"  {f.file:34} {inside} | {fmt(f.outside_peak, '.2f')} at {f.outside_peak_at}")
+        self.stdout.write(f"{len(series)} files, {len(result.rules)} rules in {elapsed:.1f} s")
+        best = next((r for r in result.rules if r.rule == result.best), None)
+        if best is None:
+            self.stdout.write("best rule: none reaches either target")
+            return
+        both = best.best_precision_at_recall is not None and best.best_precision_at_recall >= targets[1]
+        self.stdout.write(
+            f"best rule: {best.rule} (precision {fmt(best.best_precision_at_recall)} at recall >= {recall}, "
+            f"recall {fmt(best.best_recall_at_precision)} at precision >= {precision}); recall >= {recall} "
+            f"with precision >= {precision}: {'reachable' if both else 'not reachable by any rule'}"
+        )
