@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from listening.analysis.volume import DIRECTIONS, SENSITIVITIES, detect, infer_step_seconds, score_alerts
 from listening.analysis.volume.ceiling import LabelledSeries, ceiling
 from listening.analysis.volume.scoring import FileScore
+from listening.analysis.volume.synthetic import synthetic_declines
 
 
 def parse_time(value: str) -> datetime:
@@ -113,6 +114,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--target-recall", type=float, default=0.8, help="with --ceiling (default 0.8)")
         parser.add_argument("--target-precision", type=float, default=0.6, help="with --ceiling (default 0.6)")
+        parser.add_argument(
+            "--synthetic-declines", action="store_true",
+            help="instead of the labelled windows, many declines made by thinning the control files "
+                 "(those without a window) from start hours spread over them",
+        )
+        parser.add_argument("--controls", help="with --synthetic-declines: comma-separated control files to use "
+                                               "(default: every file without a window)")
+        parser.add_argument("--keeps", default="0.3,0.5,0.65", help="with --synthetic-declines: shares kept")
+        parser.add_argument("--levels", default="1,0.25,0.05",
+                            help="with --synthetic-declines: each control first thinned to these shares")
+        parser.add_argument("--every-hours", type=float, default=23.0,
+                            help="with --synthetic-declines: hours between two start hours")
+        parser.add_argument("--seed", type=int, default=0, help="with --synthetic-declines")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         directory = Path(opts["directory"])
@@ -124,6 +138,9 @@ class Command(BaseCommand):
             raise CommandError(f"no CSV in {directory} is named in the labels")
         if opts["ceiling"]:
             self.handle_ceiling(files, labels, opts)
+            return
+        if opts["synthetic_declines"]:
+            self.handle_synthetic(files, labels, opts)
             return
         scores: list[FileScore] = []
         started = time.perf_counter()
@@ -222,3 +239,57 @@ class Command(BaseCommand):
             f"recall {fmt(best.best_recall_at_precision)} at precision >= {precision}); recall >= {recall} "
             f"with precision >= {precision}: {'reachable' if both else 'not reachable by any rule'}"
         )
+
+    def handle_synthetic(self, files: list[Path], labels: dict[str, dict[str, Any]], opts: dict[str, Any]) -> None:
+        def shares(option: str) -> list[float]:
+            try:
+                values = [float(v) for v in opts[option].split(",") if v.strip()]
+            except ValueError as exc:
+                raise CommandError(f"--{option}: a comma-separated list of numbers, got {opts[option]!r}") from exc
+            if not values or not all(0 < v <= 1 for v in values):
+                raise CommandError(f"--{option}: shares in (0, 1], got {opts[option]!r}")
+            return values
+
+        keeps, levels = shares("keeps"), shares("levels")
+        by_name = {p.name: p for p in files}
+        if opts["controls"]:
+            names = [n.strip() for n in opts["controls"].split(",") if n.strip()]
+            unknown = [n for n in names if n not in by_name]
+            if unknown:
+                raise CommandError(f"--controls: not a labelled CSV here: {', '.join(unknown)}")
+            with_window = [n for n in names if labels[n]["windows"]]
+            if with_window:
+                raise CommandError(f"--controls: these have labelled windows: {', '.join(with_window)}")
+        else:
+            names = [p.name for p in files if not labels[p.name]["windows"]]
+        if not names:
+            raise CommandError("no control file (a labelled CSV without windows) to make declines from")
+        if opts["every_hours"] <= 0:
+            raise CommandError("--every-hours must be positive")
+        started = time.perf_counter()
+        controls = []
+        for name in names:
+            stamps, values = read_series(by_name[name])
+            controls.append((name, values, infer_step_seconds(stamps)))
+        result = synthetic_declines(controls, keeps=keeps, levels=levels, every_hours=opts["every_hours"],
+                                    sensitivity=opts["sensitivity"], seed=opts["seed"])
+        elapsed = time.perf_counter() - started
+        data = {**result.to_dict(), "sensitivity": opts["sensitivity"], "seconds": round(elapsed, 3)}
+        if opts["json"]:
+            self.stdout.write(json.dumps(data, indent=1))
+            return
+        self.stdout.write(f"declines made from {', '.join(names)}: found within 48 h (recall), median delay, "
+                          "found only later")
+        self.stdout.write(f"{'level':>6} " + " ".join(f"{'keep ' + format(k, 'g'):>24}" for k in keeps))
+        for level in levels:
+            cells = [c for c in result.cells if c.level == level]
+            self.stdout.write(f"{level:>6g} " + " ".join(
+                f"{fmt(c.recall, '.2f'):>5} of {c.declines:<4} {fmt(c.median_delay_hours, '.0f'):>4} h {c.late:>3} late"
+                for c in cells))
+        recall = result.recall_by_keep()
+        self.stdout.write(f"{'all':>6} " + " ".join(f"{fmt(recall[k], '.2f'):>24}" for k in keeps))
+        self.stdout.write("false alerts on the controls, by level: " + "; ".join(
+            f"{c['file']} x{c['level']:g}: {c['false_alerts']}" for c in result.controls))
+        self.stdout.write(f"median delay {fmt(data['median_delay_hours'], '.0f')} h; "
+                          f"{sum(c.declines for c in result.cells)} declines in {elapsed:.1f} s "
+                          f"(sensitivity {opts['sensitivity']}, seed {opts['seed']})")
