@@ -266,3 +266,19 @@ def test_a_series_that_often_dips_must_fall_further_for_the_deep_path() -> None:
             detector.update(value)
         scales.append(float(np.sqrt(detector.state.rec_var[0])))
     assert scales[1] >= 1.3 * scales[0], scales
+
+
+def test_a_lull_of_a_fifth_for_a_day_is_seldom_a_decline_but_a_third_off_for_as_long_always_is() -> None:
+    # Normal sensitivity asks a quarter off: a news-driven conversation has days a fifth quieter.
+    # (With a fifth as the bar, 6 of these 20 lulls were called declines.)
+    start = 28 * 24 + 10
+    found = {}
+    for drop in (0.8, 0.65):
+        hits = 0
+        for seed in range(11, 31):
+            mean = rhythm()
+            mean[start : start + 30] *= drop
+            declines = [a for a in detect(counts(mean, seed=seed), step_seconds=HOURLY) if a.kind == "decline"]
+            hits += any(start <= a.index <= start + 30 for a in declines)
+        found[drop] = hits
+    assert found[0.8] <= 3 and found[0.65] == 20, found

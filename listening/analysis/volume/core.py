@@ -172,10 +172,11 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
     clipped = np.clip(r, -2.0 * sigma, 2.0 * sigma)
     target = np.maximum(clipped * clipped / 0.92 - 1.0, 0.0) / np.maximum(big_e, 1.0)
     rate = np.maximum(1.0 / (st.n_upd + 1.0 + 24.0), p.alpha)
+    rate_dn = np.maximum(1.0 / (st.n_upd + 1.0 + 24.0), p.alpha_dn)
     # The noise model keeps learning during a change (freezing it can lock in a bad start); its
-    # one-week half-life means a day of change moves it by under a tenth.
+    # half-life of one or two weeks (config) means a day of change moves it by under a tenth.
     learn = ev
-    st.phi = np.where(learn, st.phi + rate * (target - st.phi), st.phi)
+    st.phi = np.where(learn, st.phi + rate_dn * (target - st.phi), st.phi)
     # Mention volume is skewed: news brings bursts far above the usual level, while nothing drives
     # it far below. Surges are measured against the dispersion of the excesses alone, learnt the
     # same way from the windows above the baseline (about half of them, hence twice the rate).
@@ -209,7 +210,8 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
     # symmetric residuals give c_lag back), surges by the full long-run variance.
     # It does not learn from a fall already reported (a day at 40% of normal would double it).
     below = np.minimum(zsum, 0.0)
-    st.c_dn = np.where(full & ~st.dn_open, st.c_dn + rate * (np.minimum(2.0 * below * below, 16.0) - st.c_dn), st.c_dn)
+    c_dn_target = np.minimum(2.0 * below * below, 16.0)
+    st.c_dn = np.where(full & ~st.dn_open, st.c_dn + rate_dn * (c_dn_target - st.c_dn), st.c_dn)
     zz_up = np.where(ev, z_up, 0.0) / np.sqrt(np.maximum(st.c_lag, 1.0))
     zz_dn = zz / np.sqrt(np.maximum(st.c_dn, 1.0))
 
@@ -224,8 +226,8 @@ def step(st: CoreState, x: np.ndarray, e: np.ndarray, p: Params) -> StepResult:
     rec_below = np.minimum(rec_log, 0.0)
     learn_rec = ok & ~st.dn_open & (t >= p.m * p.w)
     rec_target = np.minimum(2.0 * rec_below * rec_below, 16.0 * st.rec_var)
-    st.rec_var = np.where(learn_rec, st.rec_var + rate * (rec_target - st.rec_var), st.rec_var)
-    deficit = np.minimum(-zz_dn, p.clip)
+    st.rec_var = np.where(learn_rec, st.rec_var + rate_dn * (rec_target - st.rec_var), st.rec_var)
+    deficit = np.minimum(-zz_dn, p.clip_down)
     new_dn = np.where(ev, np.maximum(0.0, st.s_dn + (deficit - p.k) / p.w), st.s_dn)
     # Two allowances (Lorden's pair of CUSUMs): the small one finds a modest decline over a day or
     # two, the large one, with a decision interval of the same false-alarm rate, a steep one sooner.
