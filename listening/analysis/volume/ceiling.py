@@ -28,7 +28,7 @@ import numpy as np
 
 from listening.analysis.volume.baseline import masked_median
 from listening.analysis.volume.config import HOUR, DetectorConfig
-from listening.analysis.volume.scoring import score_alerts
+from listening.analysis.volume.scoring import Rates, score_alerts
 
 FAMILIES = ("days", "day", "week", "z")
 SPANS_HOURS = (1, 3, 6, 12, 24)
@@ -179,20 +179,11 @@ def alert_steps(values: np.ndarray, threshold: float, cooldown: int) -> list[int
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(Rates):
     threshold: float
     windows: int
     hits: int
     false_alerts: int
-
-    @property
-    def recall(self) -> float | None:
-        return self.hits / self.windows if self.windows else None
-
-    @property
-    def precision(self) -> float | None:
-        total = self.hits + self.false_alerts
-        return self.hits / total if total else None
 
 
 @dataclass(frozen=True)

@@ -25,17 +25,12 @@ def infer_step_seconds(timestamps: Sequence[datetime]) -> int:
     return int(round(step))
 
 
-@dataclass
-class FileScore:
-    name: str
-    direction: str
-    points: int
+class Rates:
+    """Recall and precision of anything that counts windows, hits and false alerts."""
+
     windows: int
-    hits: int = 0
-    false_alerts: int = 0
-    delays_hours: list[float] = field(default_factory=list)
-    alerts: list[dict[str, object]] = field(default_factory=list)
-    gaps: int = 0
+    hits: int
+    false_alerts: int
 
     @property
     def recall(self) -> float | None:
@@ -45,6 +40,19 @@ class FileScore:
     def precision(self) -> float | None:
         total = self.hits + self.false_alerts
         return self.hits / total if total else None
+
+
+@dataclass
+class FileScore(Rates):
+    name: str
+    direction: str
+    points: int
+    windows: int
+    hits: int = 0
+    false_alerts: int = 0
+    delays_hours: list[float] = field(default_factory=list)
+    alerts: list[dict[str, object]] = field(default_factory=list)
+    gaps: int = 0
 
 
 def score_alerts(*, name: str, direction: str, points: int, windows: Sequence[tuple[datetime, datetime]],
