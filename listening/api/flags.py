@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.models import Mention
-from listening.selectors.alerts import live_alert_counts
+from listening.selectors.alerts import tenant_live_alert_counts
 from listening.selectors.flags import unanswered_complaints, volume_change
 
 OLDEST_SHOWN = 20
@@ -74,6 +74,6 @@ class FlagsView(TenantScopedViewSetMixin, APIView):
                 "oldest": oldest,
             },
             "volume": volume_change(tenant=self.tenant, now=now),
-            "live_alerts": live_alert_counts(tenant_ids=[self.tenant.pk]).get(self.tenant.pk, {}),
+            "live_alerts": tenant_live_alert_counts(tenant_id=self.tenant.pk),
         }
         return Response(FlagsSerializer(data, context={"now": now}).data)

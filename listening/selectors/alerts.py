@@ -48,3 +48,8 @@ def live_alert_counts(*, tenant_ids: Iterable[int]) -> dict[int, dict[str, int]]
     for tenant_id, kind, n in rows:
         out.setdefault(tenant_id, {})[kind] = n
     return out
+
+
+def tenant_live_alert_counts(*, tenant_id: int) -> dict[str, int]:
+    """Open and acknowledged alerts of one tenant, by kind."""
+    return live_alert_counts(tenant_ids=[tenant_id]).get(tenant_id, {})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from listening.analysis.business_hours import business_cutoff
 from listening.models import Mention, Source, Tenant, VolumeHourly
 from listening.models.mentions import ComplaintStatus
-from listening.selectors.alerts import live_alert_counts
+from listening.selectors.alerts import tenant_live_alert_counts
 from listening.selectors.response import tenant_calendar
 
 # Below this weekly mean the baseline is too thin for a percentage to mean anything.
@@ -137,7 +137,7 @@ def tenant_flags(*, tenant: Tenant, now: datetime | None = None,
         n=Count("id"), oldest=Min("published_at")
     )
     if live_alerts is None:
-        live_alerts = live_alert_counts(tenant_ids=[tenant.pk]).get(tenant.pk, {})
+        live_alerts = tenant_live_alert_counts(tenant_id=tenant.pk)
     return TenantFlags(
         tenant=tenant,
         unanswered_count=overdue["n"],
