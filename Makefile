@@ -14,13 +14,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make run` and `make bench` run on this machine in development mode; production is the default.
+DEV := DENGAR_ENV=development
+
 demo-data: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py seed_demo
 
 ## The real thing on this machine: web server, Celery worker and beat, demo data.
 run: demo-data
-	$(BIN)/python manage.py rundemo
+	$(DEV) $(BIN)/python manage.py rundemo
 
 ## The whole test suite (and lint). Uses DATABASE_URL / REDIS_URL when set.
 test: $(STAMP)
@@ -33,7 +36,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench: $(STAMP)
 	@dropdb -h 127.0.0.1 -U postgres --if-exists dengar_bench
 	@createdb -h 127.0.0.1 -U postgres dengar_bench
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python manage.py bench
+	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python manage.py bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -11,13 +11,31 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DENGAR_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dengar-insecure-development-key-change-me")
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+# --- Environment ------------------------------------------------------------------------------
+# Production is the default. ``make run`` opts into "development" (DEBUG, plain HTTP, a local
+# secret key) and the test suite into "test" (tests/settings.py): the same, without DEBUG.
+DENGAR_ENV = os.environ.get("DENGAR_ENV", "production")
+if DENGAR_ENV not in {"production", "development", "test"}:
+    raise ImproperlyConfigured(f"DENGAR_ENV must be production, development or test, not {DENGAR_ENV!r}")
+PRODUCTION = DENGAR_ENV == "production"
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "1" if DENGAR_ENV == "development" else "0") == "1"
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG=1 is refused in production: it shows settings on error pages.")
+
+_LOCAL_SECRET_KEY = "dengar-local-only-" + "x" * 40  # never accepted in production
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else _LOCAL_SECRET_KEY)
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY == _LOCAL_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY to a random string of 50 characters or more, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
