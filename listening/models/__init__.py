@@ -5,6 +5,7 @@ from listening.models.corrections import Correction, ReclassifyRun, TenantRule
 from listening.models.mentions import Mention
 from listening.models.sources import Source
 from listening.models.tenancy import Agency, AgencyMembership, Membership, Role, Tenant
+from listening.models.tokens import ApiToken, TokenScope
 from listening.models.volume import VolumeDaily, VolumeHourly
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "AlertDelivery",
     "AlertEvent",
     "AgencyMembership",
+    "ApiToken",
     "Brand",
     "BrandAccount",
     "ComplaintEvent",
@@ -26,6 +28,7 @@ __all__ = [
     "Tenant",
     "TenantHoliday",
     "TenantRule",
+    "TokenScope",
     "VolumeDaily",
     "VolumeHourly",
 ]
