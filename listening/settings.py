@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "listening",
     "dashboard",
@@ -59,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers a locked-out login (dashboard or admin) with 429 and Retry-After.
+    "listening.login_lockout.LoginLockoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -100,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The model backend, refusing a username or client IP locked out by too many failed logins
+# before it checks the password (so a right guess during the lockout fails too).
+AUTHENTICATION_BACKENDS = ["listening.login_lockout.LockoutModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -120,10 +125,26 @@ LOGOUT_REDIRECT_URL = "login"
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "listening.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "listening.api.permissions.TokenScopeAllows",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("DENGAR_API_RATE_USER", "1200/min"),
+        "anon": os.environ.get("DENGAR_API_RATE_ANON", "60/min"),
+        # Making a token, by password or session: on top of the login lockout.
+        "token_create": os.environ.get("DENGAR_API_RATE_TOKEN_CREATE", "10/min"),
+    },
+    # How many reverse proxies in front of Dengar append to X-Forwarded-For. 0 (the default):
+    # the client is REMOTE_ADDR and the header is ignored, since any client can send it.
+    "NUM_PROXIES": int(os.environ.get("DENGAR_TRUSTED_PROXIES", "0")),
     "DEFAULT_PAGINATION_CLASS": "listening.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -134,6 +155,22 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Cache -----------------------------------------------------------------------------------
+# Throttles and login lockouts count in the cache, so every web process must share it: Redis
+# when there is one, else files under var/ (the processes of `make run` share them).
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "dengar",
+    }}
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "KEY_PREFIX": "dengar",
+    }}
 
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -175,6 +212,17 @@ DENGAR = {
     "MAX_TEXT_CHARS": 10_000,
     "CLASSIFIER": os.environ.get("DENGAR_CLASSIFIER", "listening.analysis.engine.EngineClassifier"),
 }
+
+# --- Logins and API tokens ----------------------------------------------------------------------
+# A username, or a client IP, with this many failed logins (dashboard, admin, token by password)
+# in LOGIN_LOCKOUT_SECONDS is refused with 429 until the window ends, right password or not.
+DENGAR["LOGIN_FAILURES_PER_USERNAME"] = int(os.environ.get("DENGAR_LOGIN_FAILURES_PER_USERNAME", "5"))
+DENGAR["LOGIN_FAILURES_PER_IP"] = int(os.environ.get("DENGAR_LOGIN_FAILURES_PER_IP", "20"))
+DENGAR["LOGIN_LOCKOUT_SECONDS"] = int(os.environ.get("DENGAR_LOGIN_LOCKOUT_SECONDS", "900"))
+# API tokens: the expiry when none is asked for, and the longest one may ask for.
+DENGAR["API_TOKEN_DEFAULT_DAYS"] = int(os.environ.get("DENGAR_API_TOKEN_DEFAULT_DAYS", "90"))
+DENGAR["API_TOKEN_MAX_DAYS"] = int(os.environ.get("DENGAR_API_TOKEN_MAX_DAYS", "365"))
+DENGAR["API_TOKENS_PER_USER"] = int(os.environ.get("DENGAR_API_TOKENS_PER_USER", "50"))
 
 # --- Alerts -----------------------------------------------------------------------------------
 # Email goes to the console in development; set DJANGO_EMAIL_BACKEND (and EMAIL_HOST…) to send.

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from rest_framework.permissions import BasePermission
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from listening.models.tenancy import Role
@@ -66,3 +67,23 @@ class HasTenantRole(BasePermission):
         if minimum is None:
             return False
         return role_at_least(getattr(view, "tenant_role", None), minimum)
+
+
+class TokenScopeAllows(BasePermission):
+    """A read-only API token reads and nothing else, whatever its user's role allows.
+
+    Requests authenticated otherwise (a session) are not concerned. On every API view: in the
+    default permission classes and in ``TenantScopedViewSetMixin``.
+    """
+
+    message = _("This token is read-only.")
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        from listening.models import ApiToken
+
+        token = getattr(request, "auth", None)
+        if not isinstance(token, ApiToken) or not token.read_only:
+            return True
+        method = request.method or ""
+        # A method without a handler is the view's 405, not a 403.
+        return method in SAFE_METHODS or method not in view.allowed_methods

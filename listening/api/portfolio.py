@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from listening.api.authentication import request_token
 from listening.api.flags import VolumeChangeSerializer
 from listening.selectors.portfolio import agency_portfolio
 
@@ -32,11 +33,13 @@ class PortfolioRowSerializer(serializers.Serializer):
 
 
 class PortfolioView(APIView):
-    """Not tenant-scoped: the selector walks the user's visible tenants itself."""
+    """Not tenant-scoped: the selector walks the user's visible tenants itself. An API token
+    sees only the tenant it was made for."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=PortfolioRowSerializer(many=True))
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = agency_portfolio(user=request.user)
+        token = request_token(request)
+        rows = agency_portfolio(user=request.user, only_tenant_id=token.tenant_id if token else None)
         return Response(PortfolioRowSerializer(rows, many=True).data)

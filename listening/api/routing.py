@@ -3,7 +3,8 @@
 Every view under ``/api/v1/tenants/<tenant_slug>/`` inherits it. It
 
 - resolves the tenant from the URL with the membership check inside the query
-  (``tenant_for_member``), answering "no such tenant" and "not yours" with the same 404;
+  (``tenant_for_member``), answering "no such tenant" and "not yours" with the same 404; an API
+  token's tenant is the only one it reaches, any other is that same 404;
 - sets the tenant scope for the rest of the request, right after authentication, and resets it
   in a ``finally`` around ``dispatch``, so ``Model.objects`` works in the view and nowhere after;
 - forbids ``get_queryset``: subclasses implement ``safely_get_queryset``, which runs inside the
@@ -22,7 +23,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from listening.api.permissions import READ_FOR_MEMBERS, HasTenantRole, MethodRoles
+from listening.api.authentication import request_token
+from listening.api.permissions import READ_FOR_MEMBERS, HasTenantRole, MethodRoles, TokenScopeAllows
 from listening.models import Tenant
 from listening.models.tenancy import Role
 from listening.scoping import current_tenant, enter_tenant_scope, exit_tenant_scope
@@ -34,7 +36,7 @@ TENANT_URL_KWARG = "tenant_slug"
 class TenantScopedViewSetMixin:
     """Put first in the bases: ``class BrandViewSet(TenantScopedViewSetMixin, GenericViewSet)``."""
 
-    permission_classes: ClassVar[list[type]] = [IsAuthenticated, HasTenantRole]
+    permission_classes: ClassVar[list[type]] = [IsAuthenticated, HasTenantRole, TokenScopeAllows]
     required_roles: ClassVar[MethodRoles] = READ_FOR_MEMBERS
     # The model the view lists; used only to describe the API when no request (and so no tenant)
     # exists, during schema generation.
@@ -88,7 +90,10 @@ class TenantScopedViewSetMixin:
                 f"{type(self).__qualname__} is tenant-scoped but its URL has no <{TENANT_URL_KWARG}>"
             )
         tenant = tenant_for_member(user=request.user, slug=slug)
-        if tenant is None:
+        token = request_token(request)
+        if tenant is None or (token is not None and token.tenant_id != tenant.pk):
+            # A token reaches the tenant it was made for and no other, even one its user may
+            # see: the same 404 as for a stranger.
             raise NotFound()
         self.tenant = tenant
         self.tenant_role = role_for(user=request.user, tenant=tenant)

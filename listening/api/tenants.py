@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from listening.api.authentication import request_token
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
@@ -64,14 +65,17 @@ class TenantDetailOutputSerializer(TenantOutputSerializer):
 
 
 class TenantListView(GenericAPIView):
-    """Not tenant-scoped: it lists the tenants, each found through the user's memberships."""
+    """Not tenant-scoped: it lists the tenants, each found through the user's memberships. An API
+    token sees only the tenant it was made for."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = TenantOutputSerializer
     pagination_class = ByNamePagination
 
     def get_queryset(self) -> QuerySet[Tenant]:
-        return tenants_visible_to(user=self.request.user)
+        tenants = tenants_visible_to(user=self.request.user)
+        token = request_token(self.request)
+        return tenants if token is None else tenants.filter(pk=token.tenant_id)
 
     @extend_schema(responses=TenantOutputSerializer(many=True))
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -3,7 +3,6 @@ TenantScopedViewSetMixin; tests/isolation walks these patterns to find every one
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from listening.api.alerts import AlertChannelViewSet, AlertSettingsView, AlertViewSet
 from listening.api.brands import BrandViewSet
@@ -19,6 +18,7 @@ from listening.api.mentions import MentionViewSet
 from listening.api.portfolio import PortfolioView
 from listening.api.sources import SourceViewSet
 from listening.api.tenants import TenantDetailView, TenantListView
+from listening.api.tokens import PasswordTokenView, TokenDetailView, TokenListView
 
 COLLECTION = {"get": "list", "post": "create"}
 MEMBER = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
@@ -26,7 +26,9 @@ TENANT = "tenants/<slug:tenant_slug>"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", PasswordTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-token-list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("portfolio/", PortfolioView.as_view(), name="api-portfolio"),
     path("tenants/", TenantListView.as_view(), name="api-tenant-list"),
     path(f"{TENANT}/", TenantDetailView.as_view(), name="api-tenant-detail"),

@@ -13,12 +13,17 @@ from listening.selectors.tenancy import tenants_visible_to
 
 
 def agency_portfolio(
-    *, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None
+    *, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None,
+    only_tenant_id: int | None = None,
 ) -> list[TenantFlags]:
     """Flags of every visible tenant, the most urgent first: most overdue complaints, then a
-    fall (now or over the week), then the most live alerts."""
+    fall (now or over the week), then the most live alerts. ``only_tenant_id`` narrows it to one
+    tenant (an API token's)."""
     now = now or timezone.now()
-    tenants = list(tenants_visible_to(user=user))
+    visible = tenants_visible_to(user=user)
+    if only_tenant_id is not None:
+        visible = visible.filter(pk=only_tenant_id)
+    tenants = list(visible)
     live = live_alert_counts(tenant_ids=[t.pk for t in tenants])
     rows = [tenant_flags(tenant=t, now=now, live_alerts=live.get(t.pk, {})) for t in tenants]
     return sorted(

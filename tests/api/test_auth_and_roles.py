@@ -29,7 +29,7 @@ def test_it_refuses_a_bad_token(world):
 
 def test_it_issues_a_token_for_a_password(world):
     response = APIClient().post(
-        "/api/v1/auth/token/", {"username": "owner", "password": factories.PASSWORD}
+        "/api/v1/auth/token/", {"username": "owner", "password": factories.PASSWORD, "tenant": "acme"}
     )
     assert response.status_code == 200
     client = APIClient()

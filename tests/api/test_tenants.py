@@ -12,8 +12,8 @@ def slugs(response):
     return [t["slug"] for t in response.json()["results"]]
 
 
-def test_an_agency_user_sees_the_agency_tenants_only(world, api_client_for):
-    response = api_client_for(world.agency_user).get("/api/v1/tenants/")
+def test_an_agency_user_sees_the_agency_tenants_only(world, session_client_for):
+    response = session_client_for(world.agency_user).get("/api/v1/tenants/")
     assert response.status_code == 200
     assert slugs(response) == ["acme", "globex"]
     assert {t["role"] for t in response.json()["results"]} == {"analyst"}
@@ -28,9 +28,9 @@ def test_it_lists_a_tenant_with_its_agency_and_the_users_role(world, api_client_
     }
 
 
-def test_the_highest_role_wins(world, api_client_for):
+def test_the_highest_role_wins(world, session_client_for):
     factories.MembershipFactory(user=world.agency_user, tenant=world.acme, role="owner")
-    results = api_client_for(world.agency_user).get("/api/v1/tenants/").json()["results"]
+    results = session_client_for(world.agency_user).get("/api/v1/tenants/").json()["results"]
     assert {t["slug"]: t["role"] for t in results} == {"acme": "owner", "globex": "analyst"}
 
 
@@ -55,10 +55,10 @@ def test_a_tenant_comes_with_its_flags(world, api_client_for):
     assert "mentions in the last 7 days" in body["flags"]["volume_explanation"]
 
 
-def test_the_portfolio_lists_every_visible_tenant_most_urgent_first(world, api_client_for):
+def test_the_portfolio_lists_every_visible_tenant_most_urgent_first(world, session_client_for):
     factories.MentionFactory(source=world.globex_source, is_complaint=True,
                              published_at=timezone.now() - timedelta(days=1))
-    rows = api_client_for(world.agency_user).get("/api/v1/portfolio/").json()
+    rows = session_client_for(world.agency_user).get("/api/v1/portfolio/").json()
     assert [r["tenant"]["slug"] for r in rows] == ["globex", "acme"]
     assert rows[0]["unanswered_count"] == 1
     assert rows[0]["tenant"]["agency"] == "kilat"
@@ -72,9 +72,9 @@ def test_the_portfolio_of_the_outsider_is_initech_alone(world, api_client_for):
 
 
 def test_listing_tenants_costs_the_same_for_1_or_12_tenants(
-    world, api_client_for, count_queries, django_assert_max_num_queries
+    world, session_client_for, count_queries, django_assert_max_num_queries
 ):
-    client = api_client_for(world.agency_user)
+    client = session_client_for(world.agency_user)
     few = count_queries(lambda: client.get("/api/v1/tenants/"))
     for i in range(10):
         factories.TenantFactory(agency=world.agency, slug=f"more-{i}")
@@ -84,7 +84,7 @@ def test_listing_tenants_costs_the_same_for_1_or_12_tenants(
 
 
 def test_the_portfolio_costs_the_same_for_3_or_30_complaints(
-    world, api_client_for, count_queries, django_assert_max_num_queries
+    world, session_client_for, count_queries, django_assert_max_num_queries
 ):
     # It grows with the number of tenants (one set of flag queries each), not with their rows.
     def complaints(n):
@@ -92,7 +92,7 @@ def test_the_portfolio_costs_the_same_for_3_or_30_complaints(
             factories.MentionFactory(source=world.acme_source, is_complaint=True,
                                      published_at=timezone.now() - timedelta(days=1))
 
-    client = api_client_for(world.agency_user)
+    client = session_client_for(world.agency_user)
     complaints(3)
     few = count_queries(lambda: client.get("/api/v1/portfolio/"))
     complaints(27)
@@ -102,7 +102,7 @@ def test_the_portfolio_costs_the_same_for_3_or_30_complaints(
 
 
 def test_live_alerts_count_by_kind_in_the_portfolio_and_the_tenant_and_only_the_tenants_own(
-    world, api_client_for
+    world, api_client_for, session_client_for
 ):
     now = timezone.now()
     for tenant, kind, key in ((world.acme, "decline", "decline:tenant"), (world.acme, "surge", "surge:brand:1"),
@@ -111,7 +111,7 @@ def test_live_alerts_count_by_kind_in_the_portfolio_and_the_tenant_and_only_the_
                                  opened_at=now, last_seen_at=now)
     Alert.all_tenants.create(tenant=world.acme, kind="decline", key="decline:brand:9", title="old",
                              explanation="old", opened_at=now, last_seen_at=now, status="resolved")
-    rows = api_client_for(world.agency_user).get("/api/v1/portfolio/").json()
+    rows = session_client_for(world.agency_user).get("/api/v1/portfolio/").json()
     assert [(r["tenant"]["slug"], r["live_alerts"], r["flagged"]) for r in rows] == [
         ("acme", {"decline": 1, "surge": 1}, True), ("globex", {}, False)]
     detail = api_client_for(world.viewer).get("/api/v1/tenants/acme/").json()

@@ -8,9 +8,19 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from listening.models import Agency, AgencyMembership, Brand, BrandAccount, Role, Source, Tenant
+from listening.models import (
+    Agency,
+    AgencyMembership,
+    ApiToken,
+    Brand,
+    BrandAccount,
+    Role,
+    Source,
+    Tenant,
+    TokenScope,
+)
+from listening.services.tokens import api_token_create
 from workers.adapters import registry
 
 DEMO_USERNAME = "demo"
@@ -70,8 +80,17 @@ class Command(BaseCommand):
                     tenant=tenant, brand=brand, name=name, kind="mock", config=config,
                     poll_interval_seconds=30,
                 )
-        token, _ = Token.objects.get_or_create(user=user)
+        # Tokens are kept hashed, so the demo's cannot be shown again: each run revokes the last
+        # one and prints a new one.
+        first = Tenant.objects.filter(agency=agency).order_by("name").first()
+        token_note = ""
+        if first is not None:
+            ApiToken.objects.filter(user=user, name="demo", revoked_at=None).update(revoked_at=timezone.now())
+            _token, key = api_token_create(
+                user=user, tenant=first, scope=TokenScope.READ, name="demo", expires_in_days=30
+            )
+            token_note = f"; read-only API token for {first.slug} (shown once): {key}"
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: agency {agency.name} with {agency.tenants.count()} tenants. "
-            f"Login {DEMO_USERNAME} / {DEMO_PASSWORD}; API token {token.key}"
+            f"Login {DEMO_USERNAME} / {DEMO_PASSWORD}{token_note}"
         ))

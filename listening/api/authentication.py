@@ -1,0 +1,67 @@
+"""``Authorization: Token <token>`` (or ``Bearer <token>``) with Dengar's hashed, scoped tokens.
+
+``request.auth`` is the ``ApiToken``. What it may reach is enforced elsewhere: its tenant in
+``TenantScopedViewSetMixin._enter_tenant`` (any other tenant is a 404), its scope by
+``TokenScopeAllows`` (a read-only token gets 403 on unsafe methods).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+
+from listening.models import ApiToken
+from listening.services.tokens import api_token_authenticate
+
+KEYWORDS = (b"token", b"bearer")
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise AuthenticationFailed(_("Invalid token header: give one token after the keyword."))
+        try:
+            key = parts[1].decode("ascii")
+        except UnicodeError as exc:
+            raise AuthenticationFailed(_("Invalid or expired token.")) from exc
+        token = api_token_authenticate(key=key)
+        if token is None:
+            raise AuthenticationFailed(_("Invalid or expired token."))
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+def request_token(request: Request) -> ApiToken | None:
+    """The token a request was authenticated by, or None (session, anonymous)."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiToken) else None
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The token header in the OpenAPI document (registered by being defined)."""
+
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": str(_(
+                'An API token made for one tenant, as "Token dgr_…" (or "Bearer dgr_…"). Make one at '
+                "/api/v1/auth/tokens/ (signed in) or /api/v1/auth/token/ (username and password)."
+            )),
+        }
