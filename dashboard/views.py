@@ -89,7 +89,7 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
             raise PermissionDenied("Analysts and above may acknowledge or resolve alerts.")
         action = ALERT_ACTIONS.get(request.POST.get("action", ""))
         alert_id = request.POST.get("alert_id", "")
-        if action is None or not alert_id.isdigit():
+        if action is None or not (alert_id.isascii() and alert_id.isdigit()):  # "²" is a digit too
             return HttpResponse("Unknown alert action.", status=400)
         # The scoped manager: another tenant's alert id is simply not found.
         alert = get_object_or_404(Alert.objects, pk=int(alert_id))

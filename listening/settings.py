@@ -148,6 +148,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "listening.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in, JSON out. The parser bounds nesting and refuses NaN/Infinity; the renderer never
+    # writes them. The browsable API only in development: it is a page for people, not clients.
+    "DEFAULT_PARSER_CLASSES": ["listening.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "listening.api.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "listening.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dengar API",

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -74,8 +75,9 @@ class ComplaintFilterSerializer(serializers.Serializer):
     def validate_assigned_to(self, value: str) -> int | str:
         if value.lower() == "none":
             return "none"
-        if not value.isdigit():
-            raise serializers.ValidationError("A user id, or 'none'.")
+        # isascii: "²" and other digits of other scripts pass isdigit() and fail int().
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
+            raise serializers.ValidationError(_("A user id, or 'none'."))
         return int(value)
 
 
@@ -215,9 +217,14 @@ class MetricsFilterSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs["until"] = attrs.get("until") or timezone.now()
-        attrs["since"] = attrs.get("since") or attrs["until"] - timedelta(days=DEFAULT_METRICS_DAYS)
+        if not attrs.get("since"):
+            try:
+                attrs["since"] = attrs["until"] - timedelta(days=DEFAULT_METRICS_DAYS)
+            except OverflowError:
+                raise serializers.ValidationError({"until": [
+                    _("Too early for the default window: give since as well.")]}) from None
         if attrs["since"] >= attrs["until"]:
-            raise serializers.ValidationError({"until": ["Must be after since."]})
+            raise serializers.ValidationError({"until": [_("Must be after since.")]})
         return attrs
 
 

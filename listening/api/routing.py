@@ -6,7 +6,8 @@ Every view under ``/api/v1/tenants/<tenant_slug>/`` inherits it. It
   (``tenant_for_member``), answering "no such tenant" and "not yours" with the same 404; an API
   token's tenant is the only one it reaches, any other is that same 404;
 - sets the tenant scope for the rest of the request, right after authentication, and resets it
-  in a ``finally`` around ``dispatch``, so ``Model.objects`` works in the view and nowhere after;
+  in a ``finally`` around ``dispatch``, so ``Model.objects`` works in the view and nowhere after
+  (the response is rendered before the scope closes);
 - forbids ``get_queryset``: subclasses implement ``safely_get_queryset``, which runs inside the
   scope and uses ``Model.objects``. Lookups by id go through it, so another tenant's id is a 404.
 """
@@ -77,7 +78,13 @@ class TenantScopedViewSetMixin:
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         self._tenant_scope_token = None
         try:
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+            response: Response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            if self._tenant_scope_token is not None and callable(getattr(response, "render", None)):
+                # Rendered here, inside the scope: Django would render it after dispatch, when
+                # the scope is closed, and a renderer that reads the view (the browsable API's
+                # forms and filters) would meet TenantScopeMissing.
+                response.render()
+            return response
         finally:
             token, self._tenant_scope_token = self._tenant_scope_token, None
             if token is not None:

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from listening.api.fields import TextSafeJSONField
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ADMINS
 from listening.api.routing import TenantScopedViewSetMixin
@@ -47,7 +48,7 @@ def config_masked(*, kind: str, config: Any) -> Any:
 class SourceInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.CharField(max_length=80)
-    config = serializers.JSONField(required=False)
+    config = TextSafeJSONField(required=False, help_text="The kind's settings, a JSON object.")
     poll_interval_seconds = serializers.IntegerField(min_value=10, max_value=86_400, required=False)
     paused = serializers.BooleanField(required=False)
     # Declared with the scoped manager (evaluated per request, inside the tenant scope): the
