@@ -7,18 +7,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle
 
 from listening.models import ApiToken
 from listening.services.tokens import api_token_authenticate
 
+if TYPE_CHECKING:  # rest_framework.views imports this module (DEFAULT_AUTHENTICATION_CLASSES)
+    from rest_framework.views import APIView
+
 KEYWORDS = (b"token", b"bearer")
+
+
+class _BadTokenThrottle(AnonRateThrottle):
+    """The anonymous rate and count, keyed by address without asking who the user is (this runs
+    while DRF is still finding that out)."""
+
+    def get_cache_key(self, request: Request, view: APIView | None) -> str:  # type: ignore[override]
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -32,12 +44,21 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed(_("Invalid token header: give one token after the keyword."))
         try:
             key = parts[1].decode("ascii")
-        except UnicodeError as exc:
-            raise AuthenticationFailed(_("Invalid or expired token.")) from exc
-        token = api_token_authenticate(key=key)
+        except UnicodeError:
+            key = ""
+        token = api_token_authenticate(key=key) if key else None
         if token is None:
+            self._count_failure(request)
             raise AuthenticationFailed(_("Invalid or expired token."))
         return token.user, token
+
+    @staticmethod
+    def _count_failure(request: Request) -> None:
+        """Bad tokens count against the client's anonymous rate: DRF runs throttles only after
+        authentication, so a client sending nothing but bad tokens would otherwise never be."""
+        throttle = _BadTokenThrottle()
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            raise Throttled(wait=throttle.wait())
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
