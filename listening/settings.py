@@ -243,6 +243,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dengar alerts <alerts
 # marked failed (backoff 30 s, 60 s, 120 s… or the receiver's Retry-After).
 DENGAR["ALERT_SWEEP_SECONDS"] = float(os.environ.get("DENGAR_ALERT_SWEEP_SECONDS", "300"))
 DENGAR["ALERT_DELIVERY_MAX_ATTEMPTS"] = int(os.environ.get("DENGAR_ALERT_DELIVERY_MAX_ATTEMPTS", "6"))
+# A webhook POST: each read may wait READ_TIMEOUT (a receiver that works before answering is not
+# a failure, and a failure sent again is a copy), the whole exchange at most DEADLINE.
+DENGAR["ALERT_WEBHOOK_READ_TIMEOUT_SECONDS"] = float(os.environ.get("DENGAR_ALERT_WEBHOOK_READ_TIMEOUT_SECONDS", "25"))
+DENGAR["ALERT_WEBHOOK_DEADLINE_SECONDS"] = float(os.environ.get("DENGAR_ALERT_WEBHOOK_DEADLINE_SECONDS", "30"))
+# The longest countdown a delivery retry is queued with (and at most half the broker's
+# visibility timeout): Redis hands a task waiting longer to a second worker. A longer wait is
+# kept on the delivery, and the sweep queues it when it is due.
+DENGAR["ALERT_RETRY_COUNTDOWN_MAX_SECONDS"] = float(os.environ.get("DENGAR_ALERT_RETRY_COUNTDOWN_MAX_SECONDS", "300"))
 # Whether alert webhooks may reach private, loopback, link-local… addresses (a receiver on the
 # same network). Off by default: a tenant's admin must not make Dengar call internal services.
 DENGAR["WEBHOOK_ALLOW_PRIVATE"] = os.environ.get("DENGAR_WEBHOOK_ALLOW_PRIVATE", "0") == "1"

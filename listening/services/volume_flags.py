@@ -18,6 +18,7 @@ Unanswered complaints past the tenant's response target are a third kind of aler
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
+from listening.jsonsafe import json_safe
 from listening.models import Alert, Brand, Mention, Source, Tenant, VolumeHourly
 from listening.models.alerts import AlertKind, AlertStatus
 from listening.selectors.flags import AWAITING_RESPONSE, overdue_cutoff
@@ -39,6 +41,8 @@ HISTORY_DAYS = 35
 WEEK = 7 * 24
 RECOVERY_HOURS = 24
 SWEPT_KINDS = (AlertKind.DECLINE, AlertKind.SURGE, AlertKind.SOURCE_HEALTH, AlertKind.UNANSWERED)
+
+logger = logging.getLogger("dengar.alerts")
 
 
 @dataclass(frozen=True)
@@ -317,8 +321,9 @@ def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict
         length = max(1, round(alert.persisted_hours * 3600 / STEP_SECONDS))
         b = alert.index + 1
         a = max(0, b - length)
-        data.update({k: alert.to_dict()[k] for k in (
-            "observed", "expected", "low", "high", "relative_change", "persisted_hours")})
+        # relative_change is inf when nothing was expected: JSON has no such number (null).
+        data.update(json_safe({k: alert.to_dict()[k] for k in (
+            "observed", "expected", "low", "high", "relative_change", "persisted_hours")}))
         data["since"] = (start + timedelta(seconds=a * STEP_SECONDS)).isoformat()
     if brand_id is None:
         names, rows = _group([bid for _, bid, _ in part_keys], part_x)
@@ -394,9 +399,44 @@ def unanswered_conditions(*, tenants: Iterable[Tenant], now: datetime) -> dict[i
 
 
 def flags_sweep(*, now: datetime | None = None, tenants: Iterable[Tenant] | None = None) -> SyncReport:
-    """Run every sweep for ``tenants`` (all of them by default) and sync their alerts."""
+    """Run every sweep for ``tenants`` (all of them by default) and sync their alerts.
+
+    All tenants at once first, in one transaction (a few queries for all of them). If that
+    fails, nothing of it stays, and each tenant is swept again alone in a transaction of its
+    own, so that one tenant's failure (bad data, a bug its figures reach) costs only that
+    tenant's alerts: it is logged with the tenant and listed in the report's ``failed``.
+    """
     now = now or timezone.now()
     tenants = list(Tenant.objects.all() if tenants is None else tenants)
+    try:
+        with transaction.atomic():
+            return _sweep(tenants=tenants, now=now)
+    except Exception:
+        if len(tenants) <= 1:
+            report = SyncReport()
+            for tenant in tenants:
+                logger.exception("flag sweep failed for tenant %s", tenant.slug)
+                report.failed.append(tenant.slug)
+            return report
+        logger.exception("flag sweep failed for the %d tenants at once: sweeping them one by one",
+                         len(tenants))
+    report = SyncReport()
+    for tenant in tenants:
+        try:
+            with transaction.atomic():
+                one = _sweep(tenants=[tenant], now=now)
+        except Exception:
+            logger.exception("flag sweep failed for tenant %s", tenant.slug)
+            report.failed.append(tenant.slug)
+            continue
+        report.opened += one.opened
+        report.refreshed += one.refreshed
+        report.resolved += one.resolved
+        report.cooling_down += one.cooling_down
+    return report
+
+
+def _sweep(*, tenants: list[Tenant], now: datetime) -> SyncReport:
     # The hour in progress is incomplete: the series ends at the last full hour.
     end = now.replace(minute=0, second=0, microsecond=0)
     rollups = rollups_load(start=end - timedelta(days=HISTORY_DAYS), end=end,

@@ -58,22 +58,23 @@ def webhook_addresses(host: str, port: int) -> list[str]:
             "(DENGAR_WEBHOOK_ALLOW_PRIVATE=1 allows private ones)") from None
 
 
-_unchecked_opener = urllib.request.build_opener(NoRedirects)
-
-
-def webhook_opener(url: urllib.parse.SplitResult) -> urllib.request.OpenerDirector:
-    """The opener to POST to ``url`` with; never follows redirects.
+def webhook_opener(url: urllib.parse.SplitResult, *, deadline: float | None = None
+                   ) -> urllib.request.OpenerDirector:
+    """The opener to POST to ``url`` with; never follows redirects, and its connections give up
+    at ``deadline`` (a ``time.monotonic()`` instant; see workers.adapters.netguard), so that a
+    receiver trickling its answer cannot hold a worker.
 
     Unless private addresses are allowed, the host is resolved now (WebhookTargetRefused if any
     address is not public, OSError if it does not resolve) and the opener connects only to those
     addresses. Environment proxies are then not used: a proxy would resolve the name again, and
     the check would mean nothing."""
     if webhooks_may_reach_private():
-        return _unchecked_opener
+        return urllib.request.build_opener(
+            NoRedirects, PinnedHTTPHandler(None, deadline=deadline), PinnedHTTPSHandler(None, deadline=deadline))
     host = url.hostname or ""
     port = url.port or (443 if url.scheme == "https" else 80)
     addresses = webhook_addresses(host, port)
     return urllib.request.build_opener(
         urllib.request.ProxyHandler({}), NoRedirects,
-        PinnedHTTPHandler(addresses), PinnedHTTPSHandler(addresses),
+        PinnedHTTPHandler(addresses, deadline=deadline), PinnedHTTPSHandler(addresses, deadline=deadline),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,11 +74,16 @@ def eager() -> Iterator[None]:
 
 
 class Receiver:
-    """A webhook endpoint on 127.0.0.1 that records requests and answers from a script."""
+    """A webhook endpoint on 127.0.0.1 that records requests and answers from a script.
+
+    ``think_seconds`` delays every answer (a receiver that does its work first); with
+    ``trickle_seconds`` the status line is sent one byte at a time, that far apart."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.script: list[tuple[int, dict[str, str]]] = []
+        self.think_seconds = 0.0
+        self.trickle_seconds = 0.0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -85,6 +91,17 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 receiver.requests.append({"headers": dict(self.headers), "body": body,
                                           "json": json.loads(body), "path": self.path})
+                time.sleep(receiver.think_seconds)
+                if receiver.trickle_seconds:
+                    try:
+                        for byte in b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n":
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(receiver.trickle_seconds)
+                    except OSError:
+                        pass  # the sender gave up
+                    self.close_connection = True
+                    return
                 status, headers = receiver.script.pop(0) if receiver.script else (200, {})
                 self.send_response(status)
                 for k, v in headers.items():

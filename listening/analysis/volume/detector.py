@@ -53,6 +53,10 @@ class VolumeAlert:
         if self.kind == "collector_gap":
             return (f"No mentions for {self.persisted_hours:.1f} h where about {self.expected:.0f} were "
                     "expected: the collector looks down, this is not a real fall.")
+        if not math.isfinite(self.relative_change):
+            # Nothing was expected, so no percentage means anything: say what happened.
+            return (f"{self.observed:.0f} mentions over the last {self.persisted_hours:.1f} h where "
+                    f"none were expected: from none to {self.observed:.0f}.")
         return (f"{self.observed:.0f} mentions over the last {self.persisted_hours:.1f} h against "
                 f"{self.expected:.0f} expected (usual range {self.low:.0f}-{self.high:.0f}), "
                 f"{self.relative_change:+.0%}.")
