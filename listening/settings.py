@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from listening.serving.logs import logging_config as _logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DENGAR_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -38,12 +40,55 @@ if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KE
     )
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value not in {"0", "1"}:
+        raise ImproperlyConfigured(f"{name} must be 0 or 1, not {value!r}")
+    return value == "1"
+
+
+# --- Transport security -----------------------------------------------------------------------
+# In production Dengar is reached over HTTPS only, behind a TLS-terminating proxy: plain HTTP is
+# redirected (except the health probes, which come from inside), browsers are told to stay on
+# HTTPS (HSTS) and cookies never travel in clear. Development and tests run plain HTTP on
+# 127.0.0.1. Each can be overridden by its variable (0 or 1 / seconds).
+SECURE_SSL_REDIRECT = _env_flag("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _env_flag("DJANGO_SECURE_HSTS_PRELOAD", PRODUCTION)
+# The request header a trusted proxy sets to say the client used HTTPS, e.g.
+# "HTTP_X_FORWARDED_PROTO". Only when that proxy always sets or strips it: a client could send it.
+# (gunicorn also trusts X-Forwarded-Proto from FORWARDED_ALLOW_IPS; see listening/gunicorn_conf.py.)
+if _proxy_ssl_header := os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
+SESSION_COOKIE_SECURE = _env_flag("DJANGO_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Even the development debug page hides settings and variables holding URLs, DSNs and brokers
+# (DATABASE_URL's password), and error pages and logs never show a secret (listening/serving/).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "listening.serving.errors.SafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "listening.serving.errors.SafeExceptionReporter"
+# The admin's address: set DJANGO_ADMIN_URL to move it off the well-known "admin/".
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `runserver` leaves static files to whitenoise, as gunicorn does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
@@ -53,7 +98,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id and one log line for every response, redirects and static files too.
+    "listening.serving.middleware.RequestLogMiddleware",
+    "listening.serving.middleware.ContentSecurityPolicyMiddleware",
+    # /healthz and /readyz, before the host check, the HTTPS redirect, sessions and login.
+    "listening.serving.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,7 +167,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+# Static files are served by whitenoise in every environment. In production from STATIC_ROOT
+# (`collectstatic`, done when the image is built) with hashed, compressed, far-future-cached names;
+# elsewhere straight from the apps' folders, so that `make run` and the tests need no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
@@ -261,12 +325,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AlertChannelKindEnum": "listening.models.alerts.ChannelKind",
 })
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "dengar": {"handlers": ["console"], "level": os.environ.get("DENGAR_LOG_LEVEL", "INFO")},
-    },
-}
+# --- Logs -------------------------------------------------------------------------------------
+# Every record goes to stderr through a filter that masks secrets (passwords in URLs, the secret
+# key, Authorization headers, token=…): JSON lines in production (time, level, logger, message,
+# request id, method, path, status, duration, user, tenant; task name, id and outcome in workers),
+# plain text in development. DENGAR_LOG_FORMAT=json|plain chooses; listening/serving/logs.py.
+DENGAR_LOG_FORMAT = os.environ.get("DENGAR_LOG_FORMAT", "json" if PRODUCTION else "plain")
+LOGGING = _logging_config(fmt=DENGAR_LOG_FORMAT, level=os.environ.get("DENGAR_LOG_LEVEL", "INFO"))

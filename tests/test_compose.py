@@ -2,18 +2,61 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 import shlex
 from pathlib import Path
 
 import dj_database_url
+import pytest
 import yaml
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
+# What an operator exports before `docker compose up`: compose refuses to start without it.
+OPERATOR_ENV = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+
+_VARIABLE = re.compile(r"\$\$|\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|\$(?P<bare>\w+)")
 
 
-def compose() -> dict:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+def interpolate(value: str, env: dict[str, str]) -> str:
+    """Compose's variable substitution: $$, ${VAR}, $VAR, ${VAR:-default}, ${VAR-default},
+    ${VAR:?error}, ${VAR?error}."""
+
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name = match["name"] or match["bare"]
+        op, arg, present = match["op"], match["arg"], name in env
+        value = env.get(name, "")
+        if op in (":-", ":?"):
+            present = bool(value)
+        if op and op.endswith("-") and not present:
+            return arg
+        if op and op.endswith("?") and not present:
+            raise LookupError(f"compose refuses to start: {arg}")
+        return value
+
+    return _VARIABLE.sub(substitute, value)
+
+
+def compose(env: dict[str, str] | None = None) -> dict:
+    """The compose file as `docker compose config` gives it with ``env`` exported."""
+    raw = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    env = OPERATOR_ENV if env is None else env
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return interpolate(node, env) if isinstance(node, str) else node
+
+    return walk(raw)  # type: ignore[return-value]
+
+
+def service_environment(name: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    return {k: str(v) for k, v in compose(env)["services"][name]["environment"].items()}
 
 
 def test_it_describes_postgres_redis_web_worker_and_beat():
@@ -45,7 +88,8 @@ def test_worker_and_beat_start_the_celery_app_that_exists():
 
 
 def test_every_environment_variable_it_sets_is_read_by_the_settings():
-    source = (ROOT / "listening" / "settings.py").read_text()
+    # The settings, or gunicorn's configuration for the variables that are gunicorn's own.
+    source = (ROOT / "listening" / "settings.py").read_text() + (ROOT / "listening" / "gunicorn_conf.py").read_text()
     for name in ("web", "worker", "beat"):
         for variable in compose()["services"][name]["environment"]:
             assert f'"{variable}"' in source, variable
@@ -55,3 +99,48 @@ def test_the_image_build_copies_every_package():
     dockerfile = (ROOT / "Dockerfile").read_text()
     for package in ("listening", "dashboard", "workers", "manage.py"):
         assert f"COPY {package}" in dockerfile
+
+
+def test_the_web_service_runs_gunicorn_with_our_configuration_and_never_runserver():
+    web = compose()["services"]["web"]["command"]
+    # `migrate && exec gunicorn …` under sh -c: the last command is the server.
+    server = shlex.split(shlex.split(web)[-1].split("&&")[-1])
+    assert server[:2] == ["exec", "gunicorn"]
+    assert "python:listening.gunicorn_conf" in server
+    assert server[-1] == "listening.wsgi:application"
+    text = (ROOT / "docker-compose.yml").read_text() + (ROOT / "Dockerfile").read_text()
+    assert "runserver" not in text
+
+
+def test_the_image_runs_gunicorn_as_an_unprivileged_user_with_collected_static_files():
+    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
+    cmd = [line for line in lines if line.startswith("CMD ")][-1]  # not HEALTHCHECK's own CMD
+    assert '"gunicorn"' in cmd and '"python:listening.gunicorn_conf"' in cmd
+    user = [line for line in lines if line.startswith("USER ")]
+    assert user and user[-1] not in ("USER root", "USER 0")
+    assert lines.index(user[-1]) < lines.index(cmd)
+    assert any("manage.py collectstatic --noinput" in line for line in lines)
+    assert any(line.startswith("HEALTHCHECK ") for line in lines)
+    assert "DENGAR_ENV=production" in (ROOT / "Dockerfile").read_text()
+
+
+def test_every_long_running_service_has_a_health_check_and_web_waits_on_readiness():
+    services = compose()["services"]
+    for name in ("postgres", "redis", "web", "worker"):
+        assert services[name]["healthcheck"]["test"], name
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["beat"]["healthcheck"] == {"disable": True}  # no HTTP, no ping: compose restarts it
+
+
+def test_compose_ships_no_secret_key_and_refuses_to_start_without_one():
+    raw = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert raw["x-dengar"]["environment"]["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+    with pytest.raises(LookupError, match="DJANGO_SECRET_KEY"):
+        compose(env={})
+    assert service_environment("web")["DJANGO_SECRET_KEY"] == OPERATOR_ENV["DJANGO_SECRET_KEY"]
+
+
+def test_compose_runs_in_production_mode():
+    for name in ("web", "worker", "beat"):
+        env = service_environment(name)
+        assert env["DENGAR_ENV"] == "production" and env["DJANGO_DEBUG"] == "0"

@@ -29,3 +29,14 @@ def _configure() -> None:
 
 
 _configure()
+
+
+def _structured_logs() -> None:
+    # Workers log like the web: Django's LOGGING (JSON lines in production, secrets redacted) and
+    # one line per task with its name, id, duration and outcome.
+    from listening.serving import tasklog
+
+    tasklog.connect()
+
+
+_structured_logs()

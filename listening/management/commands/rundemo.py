@@ -21,14 +21,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--concurrency", type=int, default=2)
+        parser.add_argument(
+            "--server", choices=["gunicorn", "runserver"], default="gunicorn",
+            help="gunicorn, as in production (default), or Django's development server.",
+        )
 
-    def handle(self, *args: Any, addr: str, concurrency: int, **options: Any) -> None:
+    def handle(self, *args: Any, addr: str, concurrency: int, server: str, **options: Any) -> None:
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
         # A demo should show its alerts within a minute, not after the production five.
         env = {"DENGAR_ALERT_SWEEP_SECONDS": "60", **os.environ, "PYTHONUNBUFFERED": "1"}
+        # The production server with the production configuration (listening/gunicorn_conf.py), two
+        # processes; whitenoise serves the static files from the apps' folders in development.
+        web = (
+            [python, "-m", "gunicorn", "--config", "python:listening.gunicorn_conf", "--bind", addr,
+             "--workers", "2", "listening.wsgi:application"]
+            if server == "gunicorn"
+            else [python, manage, "runserver", addr, "--noreload"]
+        )
         commands = {
-            "web": [python, manage, "runserver", addr, "--noreload"],
+            "web": web,
             "worker": [python, "-m", "celery", "-A", "workers", "worker", "--loglevel", "INFO",
                        "--concurrency", str(concurrency), "--hostname", "dengar@%h"],
             "beat": [python, "-m", "celery", "-A", "workers", "beat", "--loglevel", "INFO",

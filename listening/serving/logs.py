@@ -1,0 +1,198 @@
+"""Logs an operator can read and a machine can parse, with no secret in them.
+
+``RedactSecrets`` is a filter on every handler (settings.LOGGING): it rewrites the message and the
+formatted traceback of each record before any formatter sees them. ``JsonFormatter`` writes one
+JSON object per line with the request or task the record belongs to (``log_context``).
+This module is imported by the gunicorn master before Django is set up, so it reads no settings
+at import time.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+MASK = "********"
+
+# What a record carries about the request or task it was written in: request_id, method, path,
+# user_id, tenant; task_id, task_name. Set by RequestLogMiddleware and the Celery signals.
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("dengar_log_context", default=None)
+
+
+def log_context() -> dict[str, Any]:
+    return _context.get() or {}
+
+
+@contextmanager
+def bound_log_context(**values: Any) -> Iterator[dict[str, Any]]:
+    """Add ``values`` to every record logged inside the block (the dict may be updated later)."""
+    current = {**log_context(), **values}
+    token = _context.set(current)
+    try:
+        yield current
+    finally:
+        _context.reset(token)
+
+
+# --- Redaction ---------------------------------------------------------------------------------
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # scheme://user:password@host, scheme://:password@host
+    (re.compile(r"(?P<k>\b[a-z][a-z0-9+.\-]*://[^\s:/@'\"]*:)(?P<v>[^\s@/'\"]+)(?=@)", re.I), MASK),
+    # Authorization: Token abc / "HTTP_AUTHORIZATION": "Bearer abc" / Cookie: sessionid=…
+    (
+        re.compile(
+            r"(?P<k>\b(?:HTTP_)?(?:proxy[_-])?(?:authorization|cookie)['\"]?\s*[:=]\s*['\"]?)"
+            r"(?P<v>(?:(?:token|bearer|basic|digest)\s+)?[^\s'\",]+)",
+            re.I,
+        ),
+        MASK,
+    ),
+    # token=…, api_key: …, "password": "…", client_secret=…, sessionid=…, csrftoken=…
+    (
+        re.compile(
+            r"(?P<k>\b[\w\-]*(?:token|secret|passw(?:or)?d|api[_\-]?key|sessionid|signature)[\w\-]*"
+            r"['\"]?\s*[=:]\s*['\"]?)(?P<v>[^\s&'\",;}]+)",
+            re.I,
+        ),
+        MASK,
+    ),
+]
+
+# Environment variables whose values are secrets wherever they appear, not only after a key name.
+_SECRET_ENV = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL", re.I)
+_URL_ENV = re.compile(r"(?:URL|DSN)$", re.I)
+_URL_PASSWORD = re.compile(r"://[^\s:/@]*:([^\s@/]+)@")
+
+
+def _known_secret_values() -> list[str]:
+    values: set[str] = set()
+    for name, value in os.environ.items():
+        if _SECRET_ENV.search(name) and len(value) >= 6:
+            values.add(value)
+        elif _URL_ENV.search(name):
+            values.update(m for m in _URL_PASSWORD.findall(value) if len(m) >= 4)
+    try:
+        from django.conf import settings
+
+        if settings.configured and len(getattr(settings, "SECRET_KEY", "")) >= 6:
+            values.add(settings.SECRET_KEY)
+    except Exception:  # noqa: BLE001, S110 - settings that do not load leave nothing more to hide
+        pass
+    return sorted(values, key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str] | None = None) -> str:
+    """``text`` with passwords in URLs, credentials after their names and known secret values
+    (DJANGO_SECRET_KEY's, DATABASE_URL's password…) replaced by a mask."""
+    for value in _known_secret_values() if secrets is None else secrets:
+        if value in text:
+            text = text.replace(value, MASK)
+    for pattern, mask in _PATTERNS:
+        text = pattern.sub(lambda m, mask=mask: m.group("k") + mask, text)
+    return text
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrite a record's message, traceback and stack so that no handler writes a secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_dengar_redacted", False):
+            return True
+        secrets = _known_secret_values()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string still gets logged, redacted
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg, record.args = redact(message, secrets), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, secrets)
+        record._dengar_redacted = True
+        return True
+
+
+# --- Formats -----------------------------------------------------------------------------------
+# Attributes of a record that the JSON line carries when a caller passes them in ``extra``.
+EXTRA_FIELDS = (
+    "request_id", "method", "path", "status", "duration_ms", "user_id", "tenant", "remote_addr",
+    "task_id", "task_name", "outcome", "check",
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, the request or task context and
+    the traceback (already redacted by RedactSecrets)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update({k: v for k, v in log_context().items() if v is not None})
+        for field in EXTRA_FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                line[field] = value
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+class PlainFormatter(logging.Formatter):
+    """The development format: readable, with the request id when there is one."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        request_id = getattr(record, "request_id", None) or log_context().get("request_id")
+        return f"{text} [{request_id}]" if request_id else text
+
+
+def logging_config(*, fmt: str, level: str = "INFO") -> dict[str, Any]:
+    """The LOGGING dict of settings.py (and of gunicorn's own loggers): every record goes to one
+    console handler that redacts secrets, in JSON lines or in plain text."""
+    if fmt not in {"json", "plain"}:
+        raise ValueError(f"DENGAR_LOG_FORMAT must be json or plain, not {fmt!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact_secrets": {"()": "listening.serving.logs.RedactSecrets"}},
+        "formatters": {
+            "json": {"()": "listening.serving.logs.JsonFormatter"},
+            "plain": {"()": "listening.serving.logs.PlainFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": fmt,
+                "filters": ["redact_secrets"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": "INFO"},
+        "loggers": {
+            # Django's defaults add a DEBUG-only console and e-mails to ADMINS with the full debug
+            # page; here its records go to the root handler like every other.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+            "dengar": {"handlers": [], "level": level, "propagate": True},
+            "gunicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
+        },
+    }
