@@ -1,10 +1,14 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard import tokens, views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    # <pk>, not <token_id>: a token is the user's, not a tenant's, so it is not one of the
+    # tenant routes tests/isolation walks; tests/dashboard/test_tokens_page.py checks ownership.
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("t/<slug:slug>/", views.tenant_overview, name="tenant"),
     path("t/<slug:slug>/mentions/", views.mention_list, name="mentions"),
     path("t/<slug:slug>/mentions/<int:mention_id>/", views.mention_detail, name="mention"),
