@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +9,7 @@ from typing import TextIO
 
 from django.db.models import QuerySet
 
+from listening.csvsafe import csv_writer
 from listening.models import Correction, Mention, Tenant, TenantRule
 
 
@@ -92,8 +92,9 @@ EXPORT_COLUMNS = ("text", "label", "lang", "task", "tenant", "corrected_at")
 
 
 def write_export_csv(rows: Iterable[ExportRow], stream: TextIO) -> int:
-    """Write ``rows`` as CSV with a header; return how many rows were written."""
-    writer = csv.writer(stream)
+    """Write ``rows`` as CSV with a header; return how many rows were written. A text that a
+    spreadsheet would run as a formula is written with a leading single quote (see csvsafe)."""
+    writer = csv_writer(stream)
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in rows:
