@@ -149,6 +149,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A hung query must not hold a web process or a worker: PostgreSQL cancels any statement that
+# runs longer than this. Web requests get the first; workers.celery switches a worker's
+# connections to the second when the worker starts (a sweep or a big batch takes longer than a
+# page should). SQLite's equivalent is the busy timeout above.
+DB_STATEMENT_TIMEOUT_MS = {
+    "web": int(os.environ.get("DENGAR_DB_STATEMENT_TIMEOUT_WEB_MS", "30000")),
+    "worker": int(os.environ.get("DENGAR_DB_STATEMENT_TIMEOUT_WORKER_MS", "60000")),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = (
+        f"{_db_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS['web']}".strip()
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -274,17 +287,43 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "0") == "1"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# No task may hold a worker for ever: at the soft limit the task gets SoftTimeLimitExceeded (a
+# poll records it on the source's health and lets the claim go), at the hard limit its process is
+# killed. Tasks that need other limits set their own (workers.tasks.polling). Every hard limit
+# stays below Redis' visibility timeout, so a task still running is never handed to a second
+# worker as if its worker were gone.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("DENGAR_TASK_SOFT_TIME_LIMIT", "240"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("DENGAR_TASK_TIME_LIMIT", "300"))
 
 # --- Dengar -----------------------------------------------------------------------------------
 DENGAR = {
     # How many sources one beat tick may claim, and how long a claim holds before another
-    # worker may take the source again (a worker that died mid-poll).
+    # worker may take the source again (a worker that died mid-poll, a poll message lost). Short,
+    # because a working poll renews its claim every third of it (a heartbeat) and every batch of
+    # a backfill renews it too: a lost poll is claimed again by beat within a lease and a tick.
     "POLL_CLAIM_BATCH": int(os.environ.get("DENGAR_POLL_CLAIM_BATCH", "100")),
-    "POLL_LEASE_SECONDS": int(os.environ.get("DENGAR_POLL_LEASE_SECONDS", "300")),
+    "POLL_LEASE_SECONDS": float(os.environ.get("DENGAR_POLL_LEASE_SECONDS", "30")),
     "POLL_TICK_SECONDS": float(os.environ.get("DENGAR_POLL_TICK_SECONDS", "10")),
+    # A poll's own time limits (soft: recorded as the source's failure, hard: process killed);
+    # above the feed deadline plus storing a batch, below the broker's visibility timeout.
+    "POLL_SOFT_TIME_LIMIT": int(os.environ.get("DENGAR_POLL_SOFT_TIME_LIMIT", "120")),
+    "POLL_TIME_LIMIT": int(os.environ.get("DENGAR_POLL_TIME_LIMIT", "150")),
+    # The longest one fetch of an rss source may take in all (connect, headers and body, over
+    # every redirect), however the server trickles its bytes.
+    "FEED_FETCH_DEADLINE_SECONDS": float(os.environ.get("DENGAR_FEED_FETCH_DEADLINE_SECONDS", "60")),
     "MAX_TEXT_CHARS": 10_000,
     "CLASSIFIER": os.environ.get("DENGAR_CLASSIFIER", "listening.analysis.engine.EngineClassifier"),
 }
+_visibility = float(CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout") or 0)  # type: ignore[arg-type]
+for _what, _soft, _hard in (
+    ("DENGAR_TASK_SOFT_TIME_LIMIT/DENGAR_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT),
+    ("DENGAR_POLL_SOFT_TIME_LIMIT/DENGAR_POLL_TIME_LIMIT", DENGAR["POLL_SOFT_TIME_LIMIT"], DENGAR["POLL_TIME_LIMIT"]),
+):
+    if not 0 < _soft < _hard or (_visibility and _hard >= _visibility):
+        raise ImproperlyConfigured(
+            f"{_what}: the soft limit must be below the hard one, and the hard one below the "
+            f"broker's visibility timeout ({_visibility:g} s), not {_soft}/{_hard}"
+        )
 
 # --- Logins and API tokens ----------------------------------------------------------------------
 # A username, or a client IP, with this many failed logins (dashboard, admin, token by password)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -203,7 +204,11 @@ def mentions_ingest(
                 f"{reason} ({count}x)" for reason, count in report.reasons.most_common(5)
             )
         if has_more:
+            # The next batch is due now, and this poll's claim is renewed for it: the next poll's
+            # message carries the new claim, and if that message is lost the claim lapses after
+            # one lease and beat claims the (due) source again.
             locked.next_poll_at = now
+            locked.claimed_until = now + timedelta(seconds=settings.DENGAR["POLL_LEASE_SECONDS"])
         else:
             locked.next_poll_at = now + timedelta(seconds=locked.poll_interval_seconds)
             locked.claimed_until = None

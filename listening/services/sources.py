@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
+import threading
+import urllib.parse
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from types import TracebackType
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,23 +27,105 @@ logger = logging.getLogger("dengar.sources")
 MAX_BACKOFF_SECONDS = 3600
 
 
-def sources_claim_due(*, limit: int | None = None) -> list[int]:
-    """Claim up to ``limit`` due sources across all tenants; return the ids this caller won.
+def poll_lease() -> timedelta:
+    return timedelta(seconds=settings.DENGAR["POLL_LEASE_SECONDS"])
+
+
+@dataclass(frozen=True)
+class SourceClaim:
+    """A poll's right to work on a source. ``token`` is the claim's ``claimed_until`` as set by
+    the claimer: whoever holds a message with the token the source still shows holds the claim.
+    A renewal (heartbeat, next batch of a backfill) sets a new token."""
+
+    source_id: int
+    token: datetime
+
+
+def sources_claim_due(*, limit: int | None = None) -> list[SourceClaim]:
+    """Claim up to ``limit`` due sources across all tenants; return the claims this caller won.
 
     Each claim is a compare-and-set on one row, so two beat ticks or two workers never both win
-    the same source. A claim lapses after the lease, so a source whose worker died is polled again.
+    the same source. A claim lapses after the lease unless its poll renews it, so a source whose
+    poll was lost (its worker killed, its message dropped) is claimed again by a later tick.
     """
     now = timezone.now()
     limit = limit or settings.DENGAR["POLL_CLAIM_BATCH"]
-    lease = timedelta(seconds=settings.DENGAR["POLL_LEASE_SECONDS"])
+    token = now + poll_lease()
     claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     due = Source.all_tenants.filter(claimable, paused=False, next_poll_at__lte=now)
     candidates = list(due.order_by("next_poll_at").values_list("id", flat=True)[:limit])
     won = []
     for source_id in candidates:
-        if due.filter(id=source_id).update(claimed_until=now + lease) == 1:
-            won.append(source_id)
+        if due.filter(id=source_id).update(claimed_until=token) == 1:
+            won.append(SourceClaim(source_id=source_id, token=token))
     return won
+
+
+def source_claim_confirm(*, source_id: int, token: datetime | None) -> datetime | None:
+    """The start of a poll: the token it may work under, or None if it must do nothing.
+
+    With a token (a message from beat's fan-out or from the previous batch): the claim must still
+    be that one; another poll's claim, or none (the work is done), means this message is a
+    redelivered or superseded copy. A claim with less than two thirds of its lease left (the
+    message waited in the queue) is renewed at once. Without a token (a poll queued by hand):
+    the source is claimed now unless a poll holds it.
+    """
+    now = timezone.now()
+    lease = poll_lease()
+    unpaused = Source.all_tenants.filter(id=source_id, paused=False)
+    if token is None:
+        claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+        return now + lease if unpaused.filter(claimable).update(claimed_until=now + lease) == 1 else None
+    if not unpaused.filter(claimed_until=token).exists():
+        return None
+    if token - now >= lease * 2 / 3:
+        return token
+    return source_claim_renew(source_id=source_id, token=token)
+
+
+def source_claim_renew(*, source_id: int, token: datetime) -> datetime | None:
+    """Extend a claim by a lease from now, if it is still ``token``; the new token, or None if
+    the claim is no longer this poll's."""
+    renewed = timezone.now() + poll_lease()
+    changed = Source.all_tenants.filter(id=source_id, claimed_until=token).update(claimed_until=renewed)
+    return renewed if changed == 1 else None
+
+
+class ClaimHeartbeat:
+    """Renews a poll's claim every third of the lease while the poll works, so that the lease can
+    be short: the poll's own thread is busy in the adapter or the database, so a thread of its
+    own does it (with its own database connection, closed when it stops). It stops renewing as
+    soon as the claim is no longer the poll's (the batch stored and released or renewed it)."""
+
+    def __init__(self, *, source_id: int, token: datetime, interval: float | None = None) -> None:
+        self.source_id = source_id
+        self.token = token
+        self.interval = interval if interval is not None else poll_lease().total_seconds() / 3
+        self.renewals = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"claim-heartbeat-{source_id}", daemon=True)
+
+    def __enter__(self) -> ClaimHeartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                renewed = source_claim_renew(source_id=self.source_id, token=self.token)
+                if renewed is None:
+                    return
+                self.token = renewed
+                self.renewals += 1
+        except Exception:  # noqa: BLE001 - a missed renewal costs a lease, never the poll
+            logger.exception("source %s: renewing the poll's claim failed", self.source_id)
+        finally:
+            connections.close_all()  # this thread's connections only
 
 
 @dataclass
@@ -79,7 +165,7 @@ def source_record_failure(
         locked = Source.all_tenants.select_for_update().get(pk=source.pk)
         locked.consecutive_failures += 1
         locked.last_polled_at = now
-        locked.last_error = f"{type(error).__name__}: {error}"[:2000]
+        locked.last_error = error_for_health(error)
         locked.last_error_at = now
         locked.claimed_until = None
         if permanent:
@@ -102,8 +188,70 @@ def source_record_failure(
     source.refresh_from_db()
 
 
-def source_release_claim(*, source_id: int) -> None:
-    Source.all_tenants.filter(id=source_id).update(claimed_until=None)
+def source_release_claim(*, source_id: int, token: datetime | None = None) -> None:
+    """Let the claim go (only if it is still ``token``, when given): beat claims the source again
+    at its next tick if it is due."""
+    claimed = Source.all_tenants.filter(id=source_id)
+    if token is not None:
+        claimed = claimed.filter(claimed_until=token)
+    claimed.update(claimed_until=None)
+
+
+class PollTimeLimit(Exception):
+    """The poll ran past its soft time limit and was stopped."""
+
+
+def source_record_time_limit(*, source: Source, seconds: float) -> None:
+    """A poll stopped at its soft time limit: a transient failure of the source (backed off and
+    shown on its health), the claim released. The database connection may have been cut in the
+    middle of a query: it is dropped if it no longer answers."""
+    if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+        connection.close()
+    source_record_failure(
+        source=source,
+        error=PollTimeLimit(f"the poll did not finish within {seconds:g} s and was stopped; it will be retried"),
+    )
+
+
+# In an error shown on a source's health: the password of a URL, and the values of query
+# parameters that hold credentials or look like them, are masked.
+_URL = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s'\"<>]+", re.I)
+_SECRET_NAME = re.compile(
+    r"token|secret|passw|pwd|api[_\-]?key|apikey|^key$|auth|sig|signature|credential|session|code|access", re.I
+)
+_HEADER_SECRET = re.compile(r"\b((?:proxy-)?authorization|cookie|x-api-key)(\s*[:=]\s*)[^\s,;]+(?:\s+[^\s,;]+)?", re.I)
+MASK = "***"
+
+
+def _looks_random(value: str) -> bool:
+    return len(value) >= 16 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def _redact_url(url: str) -> str:
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+    query = "&".join(
+        f"{name}={MASK}" if sep and (_SECRET_NAME.search(name) or _looks_random(urllib.parse.unquote(value)))
+        else f"{name}{sep}{value}"
+        for name, sep, value in (pair.partition("=") for pair in parts.query.split("&") if pair)
+    ) if parts.query else ""
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_error(text: str) -> str:
+    """``text`` with credentials in URLs and after header names masked."""
+    text = _URL.sub(lambda m: _redact_url(m.group(0)), text)
+    return _HEADER_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
+
+
+def error_for_health(error: BaseException) -> str:
+    """What a source's health says about a failure: its kind and message, without credentials."""
+    return redact_error(f"{type(error).__name__}: {error}")[:2000]
 
 
 def source_create(*, tenant: Tenant, name: str, kind: str, config: Any, **fields: Any) -> Source:

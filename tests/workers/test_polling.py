@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from listening.models import Mention, Source
 from listening.scoping import tenant_scope
 from listening.services import ingestion
-from listening.services.sources import source_poll_once, sources_claim_due
+from listening.services.sources import ClaimHeartbeat, source_poll_once, sources_claim_due
 from tests import factories
 from tests.workers import scripted
 from workers import celery_app
@@ -49,7 +51,7 @@ def stored_ids(source):
 def test_it_claims_a_due_source_only_once(world):
     Source.all_tenants.update(next_poll_at=timezone.now() - timedelta(seconds=1))
     first = sources_claim_due()
-    assert set(first) == {world.acme_source.pk, world.globex_source.pk, world.initech_source.pk}
+    assert {c.source_id for c in first} == {world.acme_source.pk, world.globex_source.pk, world.initech_source.pk}
     assert sources_claim_due() == []
 
 
@@ -166,3 +168,127 @@ def test_a_source_recovers_its_health_after_a_success(world, eager):
     source_poll.delay(source.pk)
     source.refresh_from_db()
     assert (source.consecutive_failures, source.last_error, source.health) == (0, "", "ok")
+
+
+# --- claims: a lost poll comes back within a lease, a superseded one does nothing ----------------
+
+def test_the_lease_and_a_beat_tick_together_are_well_under_a_minute(settings):
+    dengar = settings.DENGAR
+    assert dengar["POLL_LEASE_SECONDS"] + dengar["POLL_TICK_SECONDS"] <= 45
+
+
+def test_a_redelivered_poll_for_a_source_another_poll_holds_does_nothing(world, eager):
+    scripted.BEHAVIOUR["held"] = scripted.items(5)
+    source = scripted_source(world.acme, "held", "held", next_poll_at=timezone.now())
+    Source.all_tenants.exclude(pk=source.pk).update(paused=True)
+    [old] = sources_claim_due()
+    # The old claim lapsed, and beat gave the source to another poll, which is still working.
+    Source.all_tenants.filter(pk=source.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    [current] = sources_claim_due()
+
+    assert source_poll.delay(source.pk, old.token.isoformat()).get() == 0
+
+    source.refresh_from_db()
+    assert stored_ids(source) == set()
+    assert (source.cursor, source.claimed_until) == (None, current.token)
+
+
+def test_a_poll_queued_by_hand_while_another_poll_holds_the_source_does_nothing(world, eager):
+    scripted.BEHAVIOUR["busy"] = scripted.items(5)
+    source = scripted_source(world.acme, "busy", "busy", next_poll_at=timezone.now())
+    Source.all_tenants.exclude(pk=source.pk).update(paused=True)
+    [claim] = sources_claim_due()
+
+    source_poll.delay(source.pk)
+
+    source.refresh_from_db()
+    assert stored_ids(source) == set()
+    assert source.claimed_until == claim.token
+    source_poll.delay(source.pk, claim.token.isoformat())  # the claim's own message
+    assert stored_ids(source) == {f"s{i}" for i in range(5)}
+
+
+def test_a_backfill_batch_renews_the_claim_and_leaves_the_next_poll_due_for_beat(world, settings):
+    settings.DENGAR = {**settings.DENGAR, "POLL_LEASE_SECONDS": 30}
+    scripted.BEHAVIOUR["backfill"] = scripted.items(25)
+    source = scripted_source(world.acme, "backfill", "backfill", page=10, next_poll_at=timezone.now())
+    Source.all_tenants.exclude(pk=source.pk).update(paused=True)
+    [claim] = sources_claim_due()
+    Source.all_tenants.filter(pk=source.pk).update(claimed_until=claim.token - timedelta(seconds=29))
+
+    with tenant_scope(world.acme):
+        outcome = source_poll_once(source=Source.all_tenants.get(pk=source.pk))
+
+    assert outcome.has_more
+    source.refresh_from_db()
+    now = timezone.now()
+    # Not only a message: the source is due, and the batch's claim lasts one lease from now.
+    assert source.next_poll_at <= now
+    assert now + timedelta(seconds=25) < source.claimed_until <= now + timedelta(seconds=30)
+    assert sources_claim_due() == []
+    # The next poll's message is lost: once the lease lapses, beat claims the source again.
+    Source.all_tenants.filter(pk=source.pk).update(claimed_until=now - timedelta(seconds=1))
+    assert [c.source_id for c in sources_claim_due()] == [source.pk]
+
+
+def test_a_poll_stopped_at_its_soft_time_limit_is_a_failure_on_the_sources_health(world, eager, settings):
+    settings.DENGAR = {**settings.DENGAR, "POLL_SOFT_TIME_LIMIT": 120}
+    scripted.BEHAVIOUR["hung"] = SoftTimeLimitExceeded()
+    source = scripted_source(world.acme, "hung", "hung", next_poll_at=timezone.now())
+    Source.all_tenants.exclude(pk=source.pk).update(paused=True)
+    [claim] = sources_claim_due()
+
+    source_poll.delay(source.pk, claim.token.isoformat())
+
+    source.refresh_from_db()
+    assert (source.consecutive_failures, source.claimed_until, source.paused) == (1, None, False)
+    assert "did not finish within 120 s" in source.last_error
+    assert source.next_poll_at > timezone.now()
+
+
+def test_every_task_has_time_limits_below_the_brokers_visibility_timeout(settings):
+    visibility = 600  # Redis' (settings.CELERY_BROKER_TRANSPORT_OPTIONS when REDIS_URL is set)
+    conf = celery_app.conf
+    ours = {name: task for name, task in celery_app.tasks.items() if name.startswith("workers.")}
+    assert {"workers.tasks.polling.source_poll", "workers.tasks.polling.sources_poll_due"} <= set(ours)
+    for name, task in ours.items():
+        soft = task.soft_time_limit or conf.task_soft_time_limit
+        hard = task.time_limit or conf.task_time_limit
+        assert soft and hard, f"{name} has no time limit"
+        assert soft < hard < visibility, name
+    source_poll_task = ours["workers.tasks.polling.source_poll"]
+    assert source_poll_task.soft_time_limit > settings.DENGAR["FEED_FETCH_DEADLINE_SECONDS"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_working_poll_keeps_renewing_its_claim_until_it_is_no_longer_its_own():
+    tenant = factories.TenantFactory(slug="heartbeat")
+    source = factories.SourceFactory(tenant=tenant, kind="mock", next_poll_at=timezone.now())
+    Source.all_tenants.exclude(pk=source.pk).update(paused=True)
+    [claim] = sources_claim_due()
+
+    with ClaimHeartbeat(source_id=source.pk, token=claim.token, interval=0.2) as heartbeat:
+        time.sleep(0.9)
+        renewed = Source.all_tenants.get(pk=source.pk).claimed_until
+        assert renewed > claim.token and heartbeat.renewals >= 2
+        # The batch is stored and the claim let go: the heartbeat must not take it back.
+        Source.all_tenants.filter(pk=source.pk).update(claimed_until=None)
+        time.sleep(0.5)
+    assert Source.all_tenants.get(pk=source.pk).claimed_until is None
+
+
+# --- what a source's health may say -----------------------------------------------------------------
+
+def test_a_sources_last_error_never_shows_credentials(world, eager):
+    scripted.BEHAVIOUR["leaky"] = scripted.TransientAdapterError(
+        "https://bob:hunter2@feeds.example.com/acme.rss?format=rss&access_token=s3cr3t&k=AbCdEf0123456789xyz: "
+        "HTTP 503 (Authorization: Bearer eyJhbGciOi)"
+    )
+    source = scripted_source(world.acme, "leaky", "leaky")
+
+    source_poll.delay(source.pk)
+
+    source.refresh_from_db()
+    for secret in ("bob", "hunter2", "s3cr3t", "AbCdEf0123456789xyz", "eyJhbGciOi"):
+        assert secret not in source.last_error
+    assert "feeds.example.com/acme.rss?format=rss" in source.last_error and "HTTP 503" in source.last_error
