@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -122,7 +123,7 @@ ERRORS = {
     429: OpenApiResponse(DetailSerializer, description=_("Throttled; see the Retry-After header.")),
 }
 VALIDATION = OpenApiResponse(
-    description=_("Invalid input: an object of field names to lists of messages.")
+    OpenApiTypes.OBJECT, description=_("Invalid input: an object of field names to lists of messages.")
 )
 
 
@@ -183,8 +184,9 @@ class PasswordTokenView(APIView):
         responses={
             200: TokenCreatedSerializer,
             400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
                 description=_("Invalid input or wrong username or password: an object of field names "
-                              "(or non_field_errors) to lists of messages.")
+                              "(or non_field_errors) to lists of messages."),
             ),
             429: ERRORS[429],
         },
