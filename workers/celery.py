@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "listening.settings")
 
@@ -18,6 +21,27 @@ def _prepare_embedded_broker(sender: Celery, **_: object) -> None:
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if folders.get(key):
             os.makedirs(folders[key], exist_ok=True)
+
+
+def use_worker_statement_timeout(databases: dict[str, dict[str, Any]], milliseconds: int) -> None:
+    """Give PostgreSQL connections made from now on the workers' statement timeout instead of the
+    web's (settings.DB_STATEMENT_TIMEOUT_MS): the settings dicts are the ones connections read."""
+    for database in databases.values():
+        if database.get("ENGINE") != "django.db.backends.postgresql":
+            continue
+        options = database.setdefault("OPTIONS", {})
+        current = re.sub(r"\s*-c\s*statement_timeout=\S+", "", options.get("options", ""))
+        options["options"] = f"{current} -c statement_timeout={milliseconds}".strip()
+
+
+@worker_init.connect
+def _worker_statement_timeout(**_: object) -> None:
+    # Before the pool processes start, so every connection they make has it.
+    from django.conf import settings
+    from django.db import connections
+
+    connections.close_all()
+    use_worker_statement_timeout(settings.DATABASES, settings.DB_STATEMENT_TIMEOUT_MS["worker"])
 
 
 def _configure() -> None:
