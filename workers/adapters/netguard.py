@@ -5,6 +5,10 @@ metadata endpoint. Pure Python: adapters use it too.
 Resolve the host once, refuse it if ANY address is not public, then connect only to the
 addresses that were checked, never resolving the name again (a name that answers a public
 address to the check and a private one to the connection, "DNS rebinding", gets nowhere).
+
+A connection may also be given a deadline (a ``time.monotonic()`` instant): every connect,
+receive and send then waits at most the per-read timeout and never past the deadline, so a
+server that trickles one byte every few seconds cannot hold the caller longer than that.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import time
 import urllib.request
 from typing import Any
 
@@ -67,57 +72,148 @@ def public_addresses(host: str, port: int) -> list[str]:
     return addresses
 
 
-def _connect_pinned(addresses: list[str], port: int, timeout: float | None,
-                    source_address: tuple[str, int] | None) -> socket.socket:
-    """Like socket.create_connection, over already vetted addresses instead of a fresh lookup."""
+class DeadlinePassed(TimeoutError):
+    """A connection's deadline passed before the exchange was complete."""
+
+
+def _wait_for(deadline: float | None, timeout: float | None) -> float | None:
+    """How long the next socket operation may wait: the timeout, cut to what is left of the
+    deadline; DeadlinePassed when nothing is left."""
+    if deadline is None:
+        return timeout
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise DeadlinePassed("the deadline passed")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+def _bounded(sock: Any, call: Any, *args: Any) -> Any:
+    """``call(*args)`` on ``sock`` within its read timeout and its deadline; a timeout at the
+    deadline is DeadlinePassed, so that the caller can tell a trickle from a silence."""
+    sock.settimeout(_wait_for(sock.deadline, sock.read_timeout))
+    try:
+        return call(*args)
+    except TimeoutError:
+        if sock.deadline is not None and time.monotonic() >= sock.deadline:
+            raise DeadlinePassed("the deadline passed") from None
+        raise
+
+
+class _DeadlineSocket(socket.socket):
+    """A socket whose every receive and send is bounded by a deadline as well as a timeout."""
+
+    deadline: float | None = None
+    read_timeout: float | None = None
+
+    def recv(self, *args: Any) -> bytes:
+        return _bounded(self, super().recv, *args)  # type: ignore[no-any-return]
+
+    def recv_into(self, *args: Any) -> int:
+        return _bounded(self, super().recv_into, *args)  # type: ignore[no-any-return]
+
+    def send(self, *args: Any) -> int:
+        return _bounded(self, super().send, *args)  # type: ignore[no-any-return]
+
+    def sendall(self, *args: Any) -> None:
+        _bounded(self, super().sendall, *args)
+
+
+class _DeadlineSSLSocket(ssl.SSLSocket):
+    """The same over TLS (SSLSocket reads and writes the connection itself, not through the
+    plain socket it wrapped)."""
+
+    deadline: float | None = None
+    read_timeout: float | None = None
+
+    def recv(self, *args: Any) -> bytes:
+        return _bounded(self, super().recv, *args)  # type: ignore[no-any-return]
+
+    def recv_into(self, *args: Any) -> int:
+        return _bounded(self, super().recv_into, *args)  # type: ignore[no-any-return]
+
+    def send(self, *args: Any) -> int:
+        return _bounded(self, super().send, *args)  # type: ignore[no-any-return]
+
+
+def _connect(host: str, addresses: list[str] | None, port: int, timeout: float | None,
+             source_address: tuple[str, int] | None, deadline: float | None) -> socket.socket:
+    """Like socket.create_connection, over already vetted addresses instead of a fresh lookup
+    (``addresses`` None: the name is resolved as usual), and bounded by ``deadline``."""
     error: OSError | None = None
-    for address in addresses:
+    sock: socket.socket | None = None
+    for address in addresses if addresses is not None else [host]:
         try:
-            return socket.create_connection((address, port), timeout, source_address)
+            sock = socket.create_connection((address, port), _wait_for(deadline, timeout), source_address)
+            break
+        except TimeoutError as exc:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise DeadlinePassed("the deadline passed") from None
+            error = exc
         except OSError as exc:
             error = exc
-    raise error or OSError("no address to connect to")
+    if sock is None:
+        raise error or OSError("no address to connect to")
+    if deadline is None:
+        return sock
+    bounded = _DeadlineSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+    bounded.deadline, bounded.read_timeout = deadline, timeout
+    return bounded
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args: Any, addresses: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, addresses: list[str] | None, deadline: float | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._addresses = addresses
+        self._addresses, self._deadline = addresses, deadline
 
     def connect(self) -> None:
         # The Host header still names the configured host (self.host): only the socket is pinned.
-        self.sock = _connect_pinned(self._addresses, self.port, self.timeout, self.source_address)
+        self.sock = _connect(self.host, self._addresses, self.port, self.timeout, self.source_address,
+                             self._deadline)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, addresses: list[str], tls: ssl.SSLContext, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, addresses: list[str] | None, tls: ssl.SSLContext,
+                 deadline: float | None = None, **kwargs: Any) -> None:
         super().__init__(*args, context=tls, **kwargs)
-        self._addresses, self._tls = addresses, tls
+        self._addresses, self._tls, self._deadline = addresses, tls, deadline
 
     def connect(self) -> None:
-        sock = _connect_pinned(self._addresses, self.port, self.timeout, self.source_address)
+        sock = _connect(self.host, self._addresses, self.port, self.timeout, self.source_address,
+                        self._deadline)
         # The certificate is verified against the configured host name, as without pinning.
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        if isinstance(self.sock, _DeadlineSSLSocket):
+            self.sock.deadline, self.sock.read_timeout = self._deadline, self.timeout
 
 
 class PinnedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, addresses: list[str]) -> None:
+    """Connects only to ``addresses`` (None: wherever the name resolves), within ``deadline``."""
+
+    def __init__(self, addresses: list[str] | None, *, deadline: float | None = None) -> None:
         super().__init__()
-        self._addresses = addresses
+        self._addresses, self._deadline = addresses, deadline
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(functools.partial(_PinnedHTTPConnection, addresses=self._addresses), req)
+        return self.do_open(
+            functools.partial(_PinnedHTTPConnection, addresses=self._addresses, deadline=self._deadline), req
+        )
 
 
 class PinnedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, addresses: list[str]) -> None:
+    """Connects only to ``addresses`` (None: wherever the name resolves), within ``deadline``."""
+
+    def __init__(self, addresses: list[str] | None, *, deadline: float | None = None) -> None:
         super().__init__()
-        self._addresses = addresses
+        self._addresses, self._deadline = addresses, deadline
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        connection = functools.partial(_PinnedHTTPSConnection, addresses=self._addresses,
-                                       tls=ssl.create_default_context())
+        tls = ssl.create_default_context()
+        if self._deadline is not None:
+            tls.sslsocket_class = _DeadlineSSLSocket
+        connection = functools.partial(_PinnedHTTPSConnection, addresses=self._addresses, tls=tls,
+                                       deadline=self._deadline)
         return self.do_open(connection, req)
 
 

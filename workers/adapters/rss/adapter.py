@@ -10,12 +10,19 @@ resolves to, an address that is not public (private, loopback, link-local, cloud
 the first request and on every redirect, and connects only to the addresses it vetted: a
 tenant's admin must not make Dengar's workers read its internal services. The decision is the
 deployment's (DENGAR["FEEDS_ALLOW_PRIVATE"]); it is given to the constructor, so this class never
-reads Django settings.
+reads Django settings. Refusals say that the address is not public, never what a name resolves
+to: the message is shown on the source's health to the tenant.
+
+A fetch has a total deadline (``deadline_seconds``, also the deployment's) over connecting,
+redirects, headers and body, besides the per-read ``timeout_seconds``: a server that sends one
+byte every few seconds never trips a per-read timeout, and would otherwise hold a worker for ever.
 """
 
 from __future__ import annotations
 
 import http.client
+import logging
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,6 +43,7 @@ from workers.adapters.base import (
     TransientAdapterError,
 )
 from workers.adapters.netguard import (
+    DeadlinePassed,
     ForbiddenAddress,
     NoRedirects,
     PinnedHTTPHandler,
@@ -46,6 +54,8 @@ from workers.adapters.rss.parsing import FeedError, parse_feed
 
 Clock = Callable[[], datetime]
 
+logger = logging.getLogger("dengar.adapters.rss")
+
 USER_AGENT = "Dengar/0.1"
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 MAX_FEED_BYTES = 5 * 1024 * 1024
@@ -53,6 +63,7 @@ MAX_REDIRECTS = 5
 SEEN_LIMIT = 500
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+DEFAULT_DEADLINE_SECONDS = 60.0
 
 
 def _utcnow() -> datetime:
@@ -98,11 +109,13 @@ class RssAdapter(SourceAdapter):
     })
 
     def __init__(
-        self, config: Mapping[str, Any], *, allow_private: bool = False, clock: Clock | None = None
+        self, config: Mapping[str, Any], *, allow_private: bool = False, clock: Clock | None = None,
+        deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
     ) -> None:
         super().__init__(config)
         self.allow_private = allow_private
         self.clock: Clock = clock or _utcnow
+        self.deadline_seconds = deadline_seconds
 
     def fetch(self, *, cursor: Any) -> FetchResult:
         etag, last_modified, seen = _read_cursor(cursor)
@@ -111,11 +124,12 @@ class RssAdapter(SourceAdapter):
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        url, response = self._get(self.config["url"], headers)
+        deadline = time.monotonic() + self.deadline_seconds
+        url, response = self._get(self.config["url"], headers, deadline)
         if response is None:  # 304 Not Modified
             return FetchResult(mentions=[], next_cursor=_cursor(etag, last_modified, seen))
         with response:
-            body = _read_body(response)
+            body = self._read_body(response, deadline)
             new_etag = response.headers.get("ETag")
             new_last_modified = response.headers.get("Last-Modified")
         try:
@@ -146,12 +160,14 @@ class RssAdapter(SourceAdapter):
             has_more=cut,
         )
 
-    def _get(self, url: str, headers: dict[str, str]) -> tuple[str, http.client.HTTPResponse | None]:
+    def _get(
+        self, url: str, headers: dict[str, str], deadline: float
+    ) -> tuple[str, http.client.HTTPResponse | None]:
         """The response to a GET of ``url``, after redirects, and the URL it came from; no
         response when the server says the feed has not changed (304)."""
         timeout = self.config["timeout_seconds"]
         for _ in range(MAX_REDIRECTS + 1):
-            opener = self._opener(url)
+            opener = self._opener(url, deadline)
             request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked
             try:
                 return url, opener.open(request, timeout=timeout)
@@ -166,36 +182,44 @@ class RssAdapter(SourceAdapter):
                 if url_problem(url):
                     raise PermanentAdapterError(
                         f"{self.config['url']} redirects to {url!r}, not a feed address") from None
-            except TimeoutError:
-                raise TransientAdapterError(f"{url}: no answer within {timeout:g} s") from None
+            except TimeoutError as exc:
+                raise self._timed_out(url, exc) from None
             except urllib.error.URLError as exc:
                 if isinstance(exc.reason, TimeoutError):
-                    raise TransientAdapterError(f"{url}: no answer within {timeout:g} s") from None
+                    raise self._timed_out(url, exc.reason) from None
                 raise TransientAdapterError(f"{url}: cannot connect ({exc.reason})") from None
             except (http.client.HTTPException, OSError) as exc:
                 raise TransientAdapterError(f"{url}: connection failed ({type(exc).__name__}: {exc})") from None
         raise PermanentAdapterError(f"{self.config['url']}: more than {MAX_REDIRECTS} redirects")
 
-    def _opener(self, url: str) -> urllib.request.OpenerDirector:
+    def _timed_out(self, url: str, exc: BaseException) -> TransientAdapterError:
+        if isinstance(exc, DeadlinePassed):
+            return TransientAdapterError(
+                f"{url}: the feed did not arrive in full within {self.deadline_seconds:g} s")
+        return TransientAdapterError(f"{url}: no answer within {self.config['timeout_seconds']:g} s")
+
+    def _opener(self, url: str, deadline: float) -> urllib.request.OpenerDirector:
         # Environment proxies are never used: a proxy would resolve the name itself, past the check.
-        if self.allow_private:
-            return urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirects)
-        parts = urllib.parse.urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        addresses = self._vetted_addresses(host, port)
+        addresses: list[str] | None = None
+        if not self.allow_private:
+            parts = urllib.parse.urlsplit(url)
+            host = parts.hostname or ""
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            addresses = self._vetted_addresses(host, port)
         return urllib.request.build_opener(
             urllib.request.ProxyHandler({}), NoRedirects,
-            PinnedHTTPHandler(addresses), PinnedHTTPSHandler(addresses),
+            PinnedHTTPHandler(addresses, deadline=deadline), PinnedHTTPSHandler(addresses, deadline=deadline),
         )
 
     def _vetted_addresses(self, host: str, port: int) -> list[str]:
         try:
             return public_addresses(host, port)
         except ForbiddenAddress as exc:
+            # The operator's log may say where the name points; the source's health may not.
+            logger.warning("rss feed refused: %s resolves to %s, not a public address", host, exc.ip)
             raise PermanentAdapterError(
-                f"{host} is or resolves to {exc.ip}, which is not a public address; feeds may only be "
-                "read from public addresses (DENGAR_FEEDS_ALLOW_PRIVATE=1 allows private ones)"
+                f"{host}: not a public address; feeds may only be read from public addresses "
+                "(DENGAR_FEEDS_ALLOW_PRIVATE=1 allows private ones)"
             ) from None
         except OSError as exc:
             raise TransientAdapterError(f"cannot resolve {host}: {exc}") from None
@@ -209,6 +233,14 @@ class RssAdapter(SourceAdapter):
         if exc.code in (401, 403):
             return PermanentAdapterError(f"{reason}: the feed server refuses to serve it to Dengar")
         return PermanentAdapterError(reason)
+
+    def _read_body(self, response: http.client.HTTPResponse, deadline: float) -> bytes:
+        try:
+            return _read_body(response)
+        except TransientAdapterError:
+            if time.monotonic() >= deadline:
+                raise self._timed_out(response.geturl(), DeadlinePassed()) from None
+            raise
 
 
 def retry_after_seconds(headers: Message | None, now: datetime) -> float | None:
