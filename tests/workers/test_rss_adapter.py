@@ -400,3 +400,22 @@ def test_a_poll_of_a_private_feed_pauses_the_source_with_the_reason(world, serve
     assert source.paused is True
     assert "not a public address" in source.last_error
     assert server.requests == []
+
+
+def test_a_refused_feed_does_not_tell_the_tenant_what_an_internal_name_resolves_to(world, monkeypatch, settings):
+    settings.DENGAR = {**settings.DENGAR, "FEEDS_ALLOW_PRIVATE": False}
+
+    def resolve(host, port, *args, **kwargs):
+        assert host == "db.internal"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port))]
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", resolve)
+    source = factories.SourceFactory(
+        tenant=world.acme, name="Probe", kind="rss", config={"url": "http://db.internal:5432/feed.rss"},
+    )
+
+    source_poll_once(source=source)
+
+    source.refresh_from_db()
+    assert "db.internal: not a public address" in source.last_error
+    assert "10.0.0.5" not in source.last_error and "10.0.0" not in source.last_error
