@@ -23,9 +23,10 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8
 workers = _int("GUNICORN_WORKERS", max(2, min(2 * (os.cpu_count() or 1), 8)))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "gthread"
 threads = _int("GUNICORN_THREADS", 4)
-# A request that takes longer is cut (the worker is restarted) rather than holding a thread for ever;
-# the database's statement timeout is shorter, so a slow query ends first, with a logged error.
-timeout = _int("GUNICORN_TIMEOUT", 30)
+# A request that takes longer is cut (the worker is restarted) rather than holding a thread for ever.
+# Longer than the web's database statement timeout (DENGAR_DB_STATEMENT_TIMEOUT_WEB_MS, 30 s), so a
+# slow query ends first, as a logged error with its request id, before gunicorn has to kill anything.
+timeout = _int("GUNICORN_TIMEOUT", 40)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle processes now and then (jittered, so not all at once): bounds any slow leak.

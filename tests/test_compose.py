@@ -144,3 +144,9 @@ def test_compose_runs_in_production_mode():
     for name in ("web", "worker", "beat"):
         env = service_environment(name)
         assert env["DENGAR_ENV"] == "production" and env["DJANGO_DEBUG"] == "0"
+
+
+def test_an_unreachable_database_fails_readiness_in_seconds_not_minutes():
+    for name in ("web", "worker", "beat"):
+        options = dj_database_url.parse(service_environment(name)["DATABASE_URL"])["OPTIONS"]
+        assert 0 < int(options["connect_timeout"]) <= 10

@@ -81,3 +81,11 @@ def test_the_probes_need_no_login_and_answer_only_get_and_head(client, db, setti
     settings.REDIS_URL = ""
     assert client.head("/readyz").status_code == 200
     assert client.post("/healthz").status_code != 200  # not a probe: the ordinary 404 / CSRF path
+
+
+def test_readyz_reaches_the_configured_redis(client, db, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no Redis to reach")
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["broker"] == "ok"

@@ -112,3 +112,24 @@ class HealthCheckMiddleware:
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)
+
+
+def broker_backlog() -> int | None:
+    """Messages waiting in this deployment's task queue (Redis or the embedded broker), or None
+    when the broker cannot be asked."""
+    from kombu import Connection
+
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            connect_timeout=2,
+        ) as connection:
+            channel = connection.default_channel
+            try:
+                return channel.queue_declare(queue=settings.CELERY_TASK_DEFAULT_QUEUE, passive=True).message_count
+            except connection.channel_errors:
+                return 0  # never declared, or emptied and removed: nothing waits
+    except Exception:  # noqa: BLE001 - an unreachable broker is reported as unknown, not raised
+        logger.warning("broker backlog unavailable", exc_info=True)
+        return None
