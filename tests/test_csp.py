@@ -114,3 +114,10 @@ def test_the_checker_catches_inline_code(client, db):
 
     with pytest.raises(AssertionError):
         assert_no_inline_code(Page())
+
+
+def test_the_admin_login_works_under_the_policy(client, db, settings):
+    response = client.get(f"/{settings.ADMIN_URL}login/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" in response
+    assert_no_inline_code(response)
