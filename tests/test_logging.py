@@ -71,6 +71,12 @@ def test_it_redacts_the_secret_key_and_secret_environment_values_anywhere(settin
     assert "bare-token-value-42" not in redact("sent bare-token-value-42 upstream")
 
 
+def test_a_short_password_is_masked_in_its_url_but_not_as_a_word_everywhere(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://dengar:dengar@postgres:5432/dengar")
+    assert redact("worker dengar@vm ready") == "worker dengar@vm ready"
+    assert redact("postgres://dengar:dengar@postgres:5432/dengar") == "postgres://dengar:********@postgres:5432/dengar"
+
+
 def test_it_keeps_ordinary_text_and_addresses_without_passwords():
     text = "polled https://example.com:8443/feed.xml in 12 ms; 3 mentions for acme"
     assert redact(text) == text

@@ -71,17 +71,22 @@ _URL_ENV = re.compile(r"(?:URL|DSN)$", re.I)
 _URL_PASSWORD = re.compile(r"://[^\s:/@]*:([^\s@/]+)@")
 
 
+# Shorter values are not masked wherever they appear: a weak password such as "dengar" would
+# mask every mention of the word. (The patterns still mask them in URLs and after their names.)
+_MIN_LITERAL = 8
+
+
 def _known_secret_values() -> list[str]:
     values: set[str] = set()
     for name, value in os.environ.items():
-        if _SECRET_ENV.search(name) and len(value) >= 6:
+        if _SECRET_ENV.search(name) and len(value) >= _MIN_LITERAL:
             values.add(value)
         elif _URL_ENV.search(name):
-            values.update(m for m in _URL_PASSWORD.findall(value) if len(m) >= 4)
+            values.update(m for m in _URL_PASSWORD.findall(value) if len(m) >= _MIN_LITERAL)
     try:
         from django.conf import settings
 
-        if settings.configured and len(getattr(settings, "SECRET_KEY", "")) >= 6:
+        if settings.configured and len(getattr(settings, "SECRET_KEY", "")) >= _MIN_LITERAL:
             values.add(settings.SECRET_KEY)
     except Exception:  # noqa: BLE001, S110 - settings that do not load leave nothing more to hide
         pass
