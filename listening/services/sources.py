@@ -183,7 +183,7 @@ def source_record_failure(
     logger.warning(
         "source %s (%s) failed %d time(s) in a row%s: %s",
         source.pk, source.kind, locked.consecutive_failures,
-        ", paused" if permanent else f", next try at {locked.next_poll_at:%H:%M:%S}", error,
+        ", paused" if permanent else f", next try at {locked.next_poll_at:%H:%M:%S}", locked.last_error,
     )
     source.refresh_from_db()
 

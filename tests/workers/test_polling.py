@@ -279,7 +279,7 @@ def test_a_working_poll_keeps_renewing_its_claim_until_it_is_no_longer_its_own()
 
 # --- what a source's health may say -----------------------------------------------------------------
 
-def test_a_sources_last_error_never_shows_credentials(world, eager):
+def test_a_sources_last_error_never_shows_credentials(world, eager, caplog):
     scripted.BEHAVIOUR["leaky"] = scripted.TransientAdapterError(
         "https://bob:hunter2@feeds.example.com/acme.rss?format=rss&access_token=s3cr3t&k=AbCdEf0123456789xyz: "
         "HTTP 503 (Authorization: Bearer eyJhbGciOi)"
@@ -291,4 +291,5 @@ def test_a_sources_last_error_never_shows_credentials(world, eager):
     source.refresh_from_db()
     for secret in ("bob", "hunter2", "s3cr3t", "AbCdEf0123456789xyz", "eyJhbGciOi"):
         assert secret not in source.last_error
+        assert secret not in caplog.text  # nor in the worker's log line about it
     assert "feeds.example.com/acme.rss?format=rss" in source.last_error and "HTTP 503" in source.last_error
