@@ -336,6 +336,32 @@ DENGAR["API_TOKEN_DEFAULT_DAYS"] = int(os.environ.get("DENGAR_API_TOKEN_DEFAULT_
 DENGAR["API_TOKEN_MAX_DAYS"] = int(os.environ.get("DENGAR_API_TOKEN_MAX_DAYS", "365"))
 DENGAR["API_TOKENS_PER_USER"] = int(os.environ.get("DENGAR_API_TOKENS_PER_USER", "50"))
 
+# --- Limits -----------------------------------------------------------------------------------
+# How much shared work one tenant may ask for (listening/limits.py): each is overridable as
+# DENGAR_LIMIT_<NAME>. What passes them is refused with a 400 naming the field.
+DENGAR["LIMITS"] = {
+    name: int(os.environ.get(f"DENGAR_LIMIT_{name}", default)) for name, default in {
+        # Keywords (and as many aliases, and exclusions) per brand, and characters per keyword:
+        # every mention is matched against all of them.
+        "KEYWORDS_PER_BRAND": 200,
+        "KEYWORD_CHARS": 100,
+        "ACCOUNTS_PER_BRAND": 50,
+        "BRANDS_PER_TENANT": 50,
+        "SOURCES_PER_TENANT": 50,
+        "SOURCE_CONFIG_BYTES": 8_192,  # a source's whole config, as JSON
+        "POLL_INTERVAL_MIN_SECONDS": 60,
+        "RULES_PER_TENANT": 500,
+        "HOLIDAYS_PER_TENANT": 400,
+        "ALERT_CHANNELS_PER_TENANT": 20,
+        # The largest ?page_size= of a list endpoint (a larger one is a 400).
+        "PAGE_SIZE_MAX": 500,
+    }.items()
+}
+# The mock adapter makes up mentions: for development, tests and demos, not for tenants in
+# production (where DENGAR_ENABLE_MOCK_ADAPTER=1 offers it anyway, e.g. for a public demo).
+DENGAR["ENABLE_MOCK_ADAPTER"] = os.environ.get(
+    "DENGAR_ENABLE_MOCK_ADAPTER", "0" if PRODUCTION else "1") == "1"
+
 # --- Alerts -----------------------------------------------------------------------------------
 # Email goes to the console in development; set DJANGO_EMAIL_BACKEND (and EMAIL_HOST…) to send.
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

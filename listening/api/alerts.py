@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -28,6 +29,7 @@ from listening.api.permissions import (
     READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS,
 )
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.limits import count_problem
 from listening.models import Alert, AlertChannel, Role, Tenant
 from listening.models.alerts import AlertKind, AlertStatus, ChannelKind, PayloadFormat
 from listening.selectors.alerts import alert_channel_list, alert_history, alert_list
@@ -130,6 +132,11 @@ class AlertChannelInputSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         instance: AlertChannel | None = self.instance
+        if instance is None:
+            problem = count_problem(name="ALERT_CHANNELS_PER_TENANT", existing=AlertChannel.objects.count(),
+                                    what=gettext("alert channels"))
+            if problem:
+                raise serializers.ValidationError({"name": [problem]})
         kind = attrs.get("kind", instance.kind if instance else "")
         target = attrs.get("target", instance.target if instance else "")
         if kind == ChannelKind.EMAIL:

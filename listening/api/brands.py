@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,9 +16,18 @@ from rest_framework.viewsets import GenericViewSet
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ADMINS
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.limits import count_problem, limit, terms_problems
 from listening.models import Brand, BrandAccount
 from listening.models.brands import normalise_handle
 from listening.services.brands import brand_create, brand_delete, brand_update
+
+
+def _within_limits(value: list[str]) -> list[str]:
+    # Every mention is matched against every keyword: their number and length are shared work.
+    problems = terms_problems(value)
+    if problems:
+        raise serializers.ValidationError(problems)
+    return value
 
 
 def _terms() -> serializers.ListField:
@@ -35,6 +46,22 @@ class BrandInputSerializer(serializers.Serializer):
     exclusions = _terms()
     accounts = BrandAccountSerializer(many=True, required=False)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is None:
+            problem = count_problem(name="BRANDS_PER_TENANT", existing=Brand.objects.count(), what=_("brands"))
+            if problem:
+                raise serializers.ValidationError({"name": [problem]})
+        return attrs
+
+    def validate_keywords(self, value: list[str]) -> list[str]:
+        return _within_limits(value)
+
+    def validate_aliases(self, value: list[str]) -> list[str]:
+        return _within_limits(value)
+
+    def validate_exclusions(self, value: list[str]) -> list[str]:
+        return _within_limits(value)
+
     def validate_name(self, value: str) -> str:
         taken = Brand.objects.filter(name=value)
         if self.instance is not None:
@@ -44,6 +71,11 @@ class BrandInputSerializer(serializers.Serializer):
         return value
 
     def validate_accounts(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        most = limit("ACCOUNTS_PER_BRAND")
+        if len(value) > most:
+            raise serializers.ValidationError(
+                ngettext("At most %(n)d account is allowed.", "At most %(n)d accounts are allowed.", most)
+                % {"n": most})
         # A handle belongs to one brand of the tenant: replies from it are that brand's.
         for account in value:
             if not normalise_handle(account["handle"]):

@@ -37,6 +37,7 @@ from listening.api.permissions import (
     READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS,
 )
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.limits import count_problem
 from listening.models import ComplaintEvent, Mention, TenantHoliday
 from listening.models.mentions import ComplaintStatus
 from listening.models.tenancy import AnswerPolicy
@@ -337,6 +338,10 @@ class HolidayViewSet(TenantScopedViewSetMixin, GenericViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = HolidaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        problem = count_problem(name="HOLIDAYS_PER_TENANT", existing=TenantHoliday.objects.count(),
+                                what=_("holidays"))
+        if problem:
+            raise serializers.ValidationError({"date": [problem]})
         try:
             with transaction.atomic():
                 holiday = holiday_create(tenant=self.tenant, **data.validated_data)

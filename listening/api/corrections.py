@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers, status
@@ -28,6 +29,7 @@ from rest_framework.viewsets import GenericViewSet
 from listening.api.pagination import CursorPagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.limits import count_problem
 from listening.models import Brand, Correction, Mention, Role, TenantRule
 from listening.models.corrections import FIELD_LABELS, CorrectionField, RuleEffect
 from listening.selectors.corrections import correction_list, corrections_for_export, rule_list, write_export_csv
@@ -191,6 +193,10 @@ class RuleViewSet(TenantScopedViewSetMixin, GenericViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = RuleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # Every rule is tried on every mention the tenant ingests.
+        problem = count_problem(name="RULES_PER_TENANT", existing=TenantRule.objects.count(), what=_("rules"))
+        if problem:
+            raise serializers.ValidationError({"phrase": [problem]})
         try:
             with transaction.atomic():
                 rule = rule_create(tenant=self.tenant, user=request.user, **data.validated_data)

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
+from listening.limits import limit
+
 
 class CursorPagination(pagination.CursorPagination):
     """Stable pages while new mentions keep arriving at the top.
@@ -18,7 +20,10 @@ class CursorPagination(pagination.CursorPagination):
 
     ordering = "-id"
     page_size_query_param = "page_size"
-    max_page_size = 500
+
+    @property
+    def max_page_size(self) -> int:  # type: ignore[override]
+        return limit("PAGE_SIZE_MAX")
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
         self._model = queryset.model

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -21,6 +22,7 @@ from listening.api.fields import TextSafeJSONField
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ADMINS
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.limits import config_problem, count_problem, limit
 from listening.models import Brand, Source
 from listening.services.sources import source_create, source_update
 from workers.adapters import registry
@@ -49,7 +51,9 @@ class SourceInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.CharField(max_length=80)
     config = TextSafeJSONField(required=False, help_text="The kind's settings, a JSON object.")
-    poll_interval_seconds = serializers.IntegerField(min_value=10, max_value=86_400, required=False)
+    poll_interval_seconds = serializers.IntegerField(
+        max_value=86_400, required=False,
+        help_text="At least DENGAR_LIMIT_POLL_INTERVAL_MIN_SECONDS (60 by default).")
     paused = serializers.BooleanField(required=False)
     # Declared with the scoped manager (evaluated per request, inside the tenant scope): the
     # field DRF would generate uses the default manager and would accept another tenant's brand.
@@ -63,6 +67,13 @@ class SourceInputSerializer(serializers.Serializer):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise serializers.ValidationError("This tenant already has a source with this name.")
+        return value
+
+    def validate_poll_interval_seconds(self, value: int) -> int:
+        least = limit("POLL_INTERVAL_MIN_SECONDS")
+        if value < least:
+            raise serializers.ValidationError(
+                _("The poll interval must be at least %(n)d seconds.") % {"n": least})
         return value
 
     def validate_kind(self, value: str) -> str:
@@ -79,8 +90,15 @@ class SourceInputSerializer(serializers.Serializer):
         kind = attrs.get("kind", instance.kind if instance else "")
         stored = instance.config if instance is not None else {}
         config = attrs.get("config", stored)
+        if self.instance is None:
+            problem = count_problem(name="SOURCES_PER_TENANT", existing=Source.objects.count(), what=_("sources"))
+            if problem:
+                raise serializers.ValidationError({"name": [problem]})
         if not isinstance(config, dict):
             raise serializers.ValidationError({"config": ["Must be a JSON object."]})
+        too_big = config_problem(config)
+        if too_big:
+            raise serializers.ValidationError({"config": [too_big]})
         if instance is not None and instance.kind == kind:
             # A masked secret sent back unchanged means "keep it".
             config = {

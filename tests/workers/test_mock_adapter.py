@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tests import factories
 from workers.adapters import registry
 from workers.adapters.base import (
     ConfigError,
+    ConfigSchema,
     FetchResult,
     PermanentAdapterError,
     RawMention,
@@ -41,9 +43,20 @@ def _cold_caches():
     clear_caches()
 
 
+class WideMockAdapter(MockAdapter):
+    """The generator without the limits a tenant's source has (tests/api/test_limits.py), so a
+    test can read weeks of it in one fetch."""
+
+    config_schema = ConfigSchema({
+        **MockAdapter.config_schema.fields,
+        **{name: replace(MockAdapter.config_schema.fields[name], max_value=None)
+           for name in ("max_items", "rate_per_hour", "backfill_days")},
+    })
+
+
 def make(clock: datetime = NOW, **config) -> MockAdapter:
     config.setdefault("anchor", ANCHOR)
-    return MockAdapter(config, clock=lambda: clock)
+    return WideMockAdapter(config, clock=lambda: clock)
 
 
 def drain(adapter: MockAdapter, cursor=None, *, limit_polls: int = 10_000) -> tuple[list, object]:

@@ -28,8 +28,22 @@ BUILTIN_ADAPTERS: dict[str, str] = {
 }
 
 
+# Kinds offered only where the deployment says so (settings.DENGAR["ENABLE_<KIND>_ADAPTER"]):
+# the mock adapter makes up mentions, at volumes a tenant could use to load the shared workers.
+RESTRICTED = {"mock": "ENABLE_MOCK_ADAPTER"}
+
+
 class UnknownAdapter(LookupError):
     pass
+
+
+def _offered(kind: str) -> bool:
+    switch = RESTRICTED.get(kind)
+    if switch is None:
+        return True
+    from django.conf import settings  # the registry is pure Python but for this switch
+
+    return bool(settings.DENGAR.get(switch, False))
 
 
 def _import(path: str) -> type[SourceAdapter]:
@@ -51,15 +65,21 @@ def _installed() -> dict[str, Any]:
 def refresh() -> None:
     """Forget what was discovered, so packages installed since are seen."""
     _installed.cache_clear()
-    adapter_class.cache_clear()
+    _adapter_class.cache_clear()
 
 
 def kinds() -> list[str]:
-    return sorted({*BUILTIN_ADAPTERS, *_installed()})
+    return sorted(kind for kind in {*BUILTIN_ADAPTERS, *_installed()} if _offered(kind))
+
+
+def adapter_class(kind: str) -> type[SourceAdapter]:
+    if not _offered(kind):
+        raise UnknownAdapter(kind)
+    return _adapter_class(kind)
 
 
 @cache
-def adapter_class(kind: str) -> type[SourceAdapter]:
+def _adapter_class(kind: str) -> type[SourceAdapter]:
     if kind in BUILTIN_ADAPTERS:
         return _import(BUILTIN_ADAPTERS[kind])
     ep = _installed().get(kind)

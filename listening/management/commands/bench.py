@@ -145,9 +145,15 @@ class Command(BaseCommand):
         from listening.analysis.base import get_classifier
         from workers.adapters.mock.adapter import MockAdapter
 
-        corpus = [str(m.text) for m in MockAdapter(
-            {"seed": 3, "rate_per_hour": 3000, "backfill_days": 1, "max_items": 100_000}
-        ).fetch(cursor=None).mentions if isinstance(m.text, str)]
+        # A day at 3,000 an hour, over the fetches it takes (a fetch holds at most 5,000).
+        adapter = MockAdapter({"seed": 3, "rate_per_hour": 3000, "backfill_days": 1, "max_items": 5_000})
+        corpus, cursor = [], None
+        while True:
+            result = adapter.fetch(cursor=cursor)
+            corpus += [str(m.text) for m in result.mentions if isinstance(m.text, str)]
+            if not result.has_more:
+                break
+            cursor = result.next_cursor
         shared = settings.BASE_DIR.parent / "shared" / "data"
         for name in ("complaints/en_tweets_dev.csv", "sentiment/id_smsa_valid.csv"):
             if (shared / name).exists():

@@ -74,6 +74,13 @@ def _handle_problem(value: str) -> str | None:
     return "Use 1 to 50 letters, digits, underscores or dots, without the @."
 
 
+# Bounds on what one fetch costs a worker (the registry offers the kind only where the
+# deployment enables it, but a demo open to the public is still shared).
+MAX_ITEMS = 5_000
+MAX_BACKFILL_DAYS = 60
+MAX_RATE_PER_HOUR = 20_000
+
+
 class MockAdapter(SourceAdapter):
     kind = "mock"
     label = "Simulated conversation (demo and tests)"
@@ -85,13 +92,13 @@ class MockAdapter(SourceAdapter):
         "brand": ConfigField(str, default="Acme", check=_blank_problem, help="The brand name people write about."),
         "brand_handle": ConfigField(str, check=_handle_problem, help="The brand's own account that replies; "
                                               "default: the brand name + '_care'."),
-        "rate_per_hour": ConfigField(float, default=12.0, min_value=0, max_value=100_000,
+        "rate_per_hour": ConfigField(float, default=12.0, min_value=0, max_value=MAX_RATE_PER_HOUR,
                                      help="Average new mentions per hour before rhythm and scenario."),
         "anchor": ConfigField(str, check=_anchor_problem, help="ISO date-time the scenario is relative to; "
                                         "default: now, at each fetch."),
-        "backfill_days": ConfigField(float, default=35.0, min_value=0, max_value=400,
+        "backfill_days": ConfigField(float, default=35.0, min_value=0, max_value=MAX_BACKFILL_DAYS,
                                      help="How much history the first fetch starts with."),
-        "max_items": ConfigField(int, default=2000, min_value=1, max_value=100_000,
+        "max_items": ConfigField(int, default=2000, min_value=1, max_value=MAX_ITEMS,
                                  help="At most this many mentions per fetch."),
         "malformed_rate": ConfigField(float, default=0.0, min_value=0, max_value=1,
                                       help="Share of deliberately broken items."),
