@@ -119,3 +119,14 @@ def test_a_successful_login_clears_the_username_count(world):
     for _ in range(4):
         assert dashboard_login(Client(), "viewer", "wrong").status_code == 200
     assert dashboard_login(Client(), "viewer", factories.PASSWORD).status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(world, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for i in range(20):
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").post(
+            "/login/", {"username": f"nobody{i}", "password": "wrong"})
+    attacker = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    neighbour = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert dashboard_login(attacker, "viewer", factories.PASSWORD).status_code == 429
+    assert dashboard_login(neighbour, "viewer", factories.PASSWORD).status_code == 302
