@@ -240,6 +240,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Brand mentions, unanswered complaints and conversation volume, per tenant.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation's 400/401/403/404/415/429, where it can give them (listening/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "listening.api.schema.document_error_responses",
+    ],
 }
 
 # --- Cache -----------------------------------------------------------------------------------

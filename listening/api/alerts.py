@@ -29,6 +29,8 @@ from listening.api.permissions import (
     READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS,
 )
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.api.schema import CONFLICT
+from listening.api.strict import StrictInput
 from listening.limits import count_problem
 from listening.models import Alert, AlertChannel, Role, Tenant
 from listening.models.alerts import AlertKind, AlertStatus, ChannelKind, PayloadFormat
@@ -40,7 +42,7 @@ ADMINS_ONLY = {method: Role.ADMIN for method in ("GET", "HEAD", "POST", "PUT", "
 ADMINS_ONLY["OPTIONS"] = Role.VIEWER
 
 
-class AlertFilterSerializer(serializers.Serializer):
+class AlertFilterSerializer(StrictInput, serializers.Serializer):
     status = serializers.ChoiceField(required=False, choices=[*AlertStatus.values, "live"])
     kind = serializers.ChoiceField(required=False, choices=AlertKind.choices)
 
@@ -110,16 +112,16 @@ class AlertViewSet(TenantScopedViewSetMixin, GenericViewSet):
         alert.refresh_from_db()
         return Response(AlertDetailSerializer(alert).data)
 
-    @extend_schema(request=None, responses={200: AlertDetailSerializer})
+    @extend_schema(request=None, responses={200: AlertDetailSerializer, 409: CONFLICT})
     def acknowledge(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._change(request, alert_acknowledge)
 
-    @extend_schema(request=None, responses={200: AlertDetailSerializer})
+    @extend_schema(request=None, responses={200: AlertDetailSerializer, 409: CONFLICT})
     def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._change(request, alert_resolve)
 
 
-class AlertChannelInputSerializer(serializers.Serializer):
+class AlertChannelInputSerializer(StrictInput, serializers.Serializer):
     name = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=ChannelKind.choices)
     target = serializers.CharField(max_length=500)
@@ -234,7 +236,7 @@ class AlertChannelViewSet(TenantScopedViewSetMixin, GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AlertSettingsSerializer(serializers.ModelSerializer):
+class AlertSettingsSerializer(StrictInput, serializers.ModelSerializer):
     alert_cooldown_minutes = serializers.IntegerField(min_value=0, max_value=7 * 24 * 60)
 
     class Meta:

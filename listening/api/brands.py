@@ -16,6 +16,7 @@ from rest_framework.viewsets import GenericViewSet
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ADMINS
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.api.strict import StrictInput
 from listening.limits import count_problem, limit, terms_problems
 from listening.models import Brand, BrandAccount
 from listening.models.brands import normalise_handle
@@ -34,12 +35,12 @@ def _terms() -> serializers.ListField:
     return serializers.ListField(child=serializers.CharField(max_length=200), required=False)
 
 
-class BrandAccountSerializer(serializers.Serializer):
+class BrandAccountSerializer(StrictInput, serializers.Serializer):
     platform = serializers.CharField(max_length=40)
     handle = serializers.CharField(max_length=200)
 
 
-class BrandInputSerializer(serializers.Serializer):
+class BrandInputSerializer(StrictInput, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     keywords = _terms()
     aliases = _terms()

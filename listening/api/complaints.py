@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from listening.api.fields import TimeField
 from listening.api.pagination import CursorPagination, NewestPublishedPagination
 from listening.api.permissions import (
     READ_FOR_MEMBERS,
@@ -37,6 +38,8 @@ from listening.api.permissions import (
     READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS,
 )
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.api.schema import CONFLICT
+from listening.api.strict import StrictInput
 from listening.limits import count_problem
 from listening.models import ComplaintEvent, Mention, TenantHoliday
 from listening.models.mentions import ComplaintStatus
@@ -63,10 +66,11 @@ class UserSerializer(serializers.Serializer):
     username = serializers.CharField()
 
 
-class ComplaintFilterSerializer(serializers.Serializer):
+class ComplaintFilterSerializer(StrictInput, serializers.Serializer):
     status = serializers.ChoiceField(required=False, choices=STATUSES)
-    assigned_to = serializers.CharField(
-        required=False, help_text="A user id, or 'none' for unassigned complaints."
+    assigned_to = serializers.RegexField(
+        r"^(none|[0-9]{1,18})$", required=False,
+        help_text="A user id, or 'none' for unassigned complaints.",
     )
     overdue = serializers.BooleanField(
         required=False, allow_null=True, default=None,
@@ -85,6 +89,7 @@ class ComplaintFilterSerializer(serializers.Serializer):
 class ComplaintOutputSerializer(serializers.ModelSerializer):
     status = serializers.CharField(source="complaint_status", read_only=True)
     assigned_to = UserSerializer(allow_null=True, read_only=True)
+    url = serializers.CharField(read_only=True, help_text="Its address; empty when the source gave none.")
 
     class Meta:
         model = Mention
@@ -94,7 +99,7 @@ class ComplaintOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(StrictInput, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
@@ -164,23 +169,23 @@ class ComplaintViewSet(TenantScopedViewSetMixin, GenericViewSet):
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(ComplaintOutputSerializer(mention).data)
 
-    @extend_schema(request=NoteInputSerializer, responses=ComplaintOutputSerializer)
+    @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
     def answer(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_mark_answered)
 
-    @extend_schema(request=NoteInputSerializer, responses=ComplaintOutputSerializer)
+    @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
     def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_resolve)
 
-    @extend_schema(request=NoteInputSerializer, responses=ComplaintOutputSerializer)
+    @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
     def dismiss(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_dismiss)
 
-    @extend_schema(request=NoteInputSerializer, responses=ComplaintOutputSerializer)
+    @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
     def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_reopen)
 
-    @extend_schema(request=AssignInputSerializer, responses=ComplaintOutputSerializer)
+    @extend_schema(request=AssignInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
     def assign(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         mention = self._complaint()  # first: another tenant's id is a 404, whatever the body
         data = AssignInputSerializer(data=request.data)
@@ -209,7 +214,7 @@ class ComplaintViewSet(TenantScopedViewSetMixin, GenericViewSet):
 # --- metrics -------------------------------------------------------------------------------------
 
 
-class MetricsFilterSerializer(serializers.Serializer):
+class MetricsFilterSerializer(StrictInput, serializers.Serializer):
     since = serializers.DateTimeField(
         required=False, help_text=f"ISO 8601; default {DEFAULT_METRICS_DAYS} days before until.")
     until = serializers.DateTimeField(required=False, help_text="ISO 8601; default now.")
@@ -267,12 +272,12 @@ class ResponseMetricsView(TenantScopedViewSetMixin, APIView):
 # --- settings and holidays -----------------------------------------------------------------------
 
 
-class ResponseSettingsSerializer(serializers.Serializer):
+class ResponseSettingsSerializer(StrictInput, serializers.Serializer):
     answer_policy = serializers.ChoiceField(choices=AnswerPolicy.choices)
     timezone = serializers.CharField(max_length=64, help_text="An IANA zone, e.g. Asia/Jakarta.")
     response_target_minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 30)
-    business_day_start = serializers.TimeField()
-    business_day_end = serializers.TimeField(
+    business_day_start = TimeField()
+    business_day_end = TimeField(
         help_text="At or before the start: the working window runs past midnight.")
     business_weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6), max_length=7,
@@ -306,7 +311,7 @@ class ResponseSettingsView(TenantScopedViewSetMixin, APIView):
         return Response(ResponseSettingsSerializer(tenant).data)
 
 
-class HolidaySerializer(serializers.ModelSerializer):
+class HolidaySerializer(StrictInput, serializers.ModelSerializer):
     class Meta:
         model = TenantHoliday
         fields = ["id", "date", "name"]

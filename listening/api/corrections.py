@@ -29,6 +29,7 @@ from rest_framework.viewsets import GenericViewSet
 from listening.api.pagination import CursorPagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.api.strict import StrictInput
 from listening.limits import count_problem
 from listening.models import Brand, Correction, Mention, Role, TenantRule
 from listening.models.corrections import FIELD_LABELS, CorrectionField, RuleEffect
@@ -52,7 +53,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 ALL_LABELS = sorted({label for labels in FIELD_LABELS.values() for label in labels})
 
 
-class CorrectionInputSerializer(serializers.Serializer):
+class CorrectionInputSerializer(StrictInput, serializers.Serializer):
     mention = ScopedPrimaryKeyRelatedField(Mention)
     field = serializers.ChoiceField(choices=CorrectionField.choices)
     value = serializers.ChoiceField(
@@ -69,7 +70,7 @@ class CorrectionInputSerializer(serializers.Serializer):
         return attrs
 
 
-class CorrectionFilterSerializer(serializers.Serializer):
+class CorrectionFilterSerializer(StrictInput, serializers.Serializer):
     field = serializers.ChoiceField(required=False, choices=CorrectionField.choices)
     since = serializers.DateTimeField(required=False, help_text="ISO 8601; corrected at or after.")
     mention = serializers.IntegerField(required=False, min_value=1)
@@ -125,7 +126,7 @@ class CSVRenderer(renderers.BaseRenderer):
         return str(data.get("detail", data) if isinstance(data, dict) else data).encode()
 
 
-class ExportFilterSerializer(serializers.Serializer):
+class ExportFilterSerializer(StrictInput, serializers.Serializer):
     task = serializers.ChoiceField(required=False, choices=CorrectionField.choices)
 
 
@@ -146,7 +147,7 @@ class CorrectionExportView(TenantScopedViewSetMixin, APIView):
         return response
 
 
-class RuleInputSerializer(serializers.Serializer):
+class RuleInputSerializer(StrictInput, serializers.Serializer):
     phrase = serializers.CharField(max_length=200)
     effect = serializers.ChoiceField(choices=RuleEffect.choices)
     brand = ScopedPrimaryKeyRelatedField(Brand, required=False, allow_null=True, default=None)

@@ -4,13 +4,16 @@ where DRF's own would let it through to a 500 further down.
 - ``TextSafeJSONField``: a JSON value whose strings (keys included, at any depth) hold no NUL
   (PostgreSQL refuses it in text and jsonb) and no lone surrogate (not encodable as UTF-8).
   DRF's ``CharField`` refuses both already; its ``JSONField`` does not.
+- ``TimeField``: a time of day as the schema describes it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -42,3 +45,23 @@ class TextSafeJSONField(serializers.JSONField):
             raise serializers.ValidationError(problem)
         return value
 
+
+
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+@extend_schema_field({"type": "string", "pattern": TIME_PATTERN, "example": "09:00:00"})
+class TimeField(serializers.TimeField):
+    """A local time of day, ``HH:MM`` or ``HH:MM:SS``, no offset; written ``HH:MM:SS``.
+
+    OpenAPI's ``format: time`` is RFC 3339's full-time, which requires an offset ("09:00:00Z"),
+    so a validator holds "09:00:00" invalid; the document gives the pattern instead, and the
+    field accepts exactly what the pattern allows (Python would also read "0900" or "09").
+    """
+
+    default_error_messages = {"invalid": _("Time has wrong format. Use HH:MM or HH:MM:SS.")}
+
+    def to_internal_value(self, value: Any) -> Any:
+        if not isinstance(value, str) or not re.fullmatch(TIME_PATTERN, value):
+            self.fail("invalid")
+        return super().to_internal_value(value)

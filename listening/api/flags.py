@@ -33,6 +33,7 @@ class VolumeChangeSerializer(serializers.Serializer):
 
 class OverdueComplaintSerializer(serializers.ModelSerializer):
     age_minutes = serializers.SerializerMethodField()
+    url = serializers.CharField(read_only=True, help_text="Its address; empty when the source gave none.")
 
     class Meta:
         model = Mention

@@ -14,6 +14,7 @@ from rest_framework.viewsets import GenericViewSet
 from listening.api.pagination import NewestPublishedPagination
 from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.api.strict import StrictInput
 from listening.models import Mention
 from listening.models.mentions import Sentiment
 from listening.selectors.mentions import MentionFilters, mention_list
@@ -25,7 +26,7 @@ def _flag(help_text: str) -> serializers.BooleanField:
                                     help_text=help_text)
 
 
-class MentionFilterSerializer(serializers.Serializer):
+class MentionFilterSerializer(StrictInput, serializers.Serializer):
     brand = serializers.IntegerField(required=False, min_value=1)
     source = serializers.IntegerField(required=False, min_value=1)
     since = serializers.DateTimeField(required=False, help_text="ISO 8601; published at or after.")
@@ -45,6 +46,8 @@ class MentionFilterSerializer(serializers.Serializer):
 
 
 class MentionOutputSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True, help_text="Its address; empty when the source gave none.")
+
     class Meta:
         model = Mention
         fields = [

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import pagination
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 
 from listening.limits import limit
 
@@ -25,6 +26,25 @@ class CursorPagination(pagination.CursorPagination):
     def max_page_size(self) -> int:  # type: ignore[override]
         return limit("PAGE_SIZE_MAX")
 
+    def get_page_size(self, request: Any) -> int:
+        # DRF falls back to the default for a page size it cannot read, and clips one too large;
+        # a client asking for what it cannot have is told so (and the schema gives the range).
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size  # type: ignore[no-any-return]
+        if not (given.isascii() and given.isdigit() and 1 <= int(given) <= self.max_page_size):
+            raise ValidationError({self.page_size_query_param: [
+                _("A whole number from 1 to %(max)d.") % {"max": self.max_page_size}]})
+        return int(given)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size,
+                                       "default": self.page_size}
+        return parameters
+
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
         self._model = queryset.model
         return super().paginate_queryset(queryset, request, view)  # type: ignore[no-any-return]
@@ -41,7 +61,7 @@ class CursorPagination(pagination.CursorPagination):
                 value.astimezone(UTC)
             if isinstance(value, str) and "\x00" in value:
                 raise ValueError("NUL in a cursor")
-        except (ValidationError, ValueError, TypeError, OverflowError):
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
             raise NotFound(self.invalid_cursor_message) from None
         return cursor
 

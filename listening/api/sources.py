@@ -22,6 +22,7 @@ from listening.api.fields import TextSafeJSONField
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ADMINS
 from listening.api.routing import TenantScopedViewSetMixin
+from listening.api.strict import StrictInput
 from listening.limits import config_problem, count_problem, limit
 from listening.models import Brand, Source
 from listening.services.sources import source_create, source_update
@@ -47,7 +48,7 @@ def config_masked(*, kind: str, config: Any) -> Any:
     return {k: (MASK if k in secret and v not in (None, "") else v) for k, v in config.items()}
 
 
-class SourceInputSerializer(serializers.Serializer):
+class SourceInputSerializer(StrictInput, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.CharField(max_length=80)
     config = TextSafeJSONField(required=False, help_text="The kind's settings, a JSON object.")
