@@ -15,6 +15,7 @@ that fetches (rss) is validated when a source is created, never polled (no worke
 from __future__ import annotations
 
 import logging
+import socket
 from datetime import date, timedelta
 
 import pytest
@@ -54,6 +55,10 @@ CHECKS = {
 }
 
 
+def _no_network(*args, **kwargs):
+    raise OSError(f"the schema fuzz reached for the network: {args!r}")
+
+
 @pytest.fixture
 def fuzz_world(world):
     """``world`` plus one of everything in ``acme``, and an admin to make the requests."""
@@ -90,6 +95,9 @@ def api_schema(world, fuzz_world, api_client_for, monkeypatch):
     # Django's own test client keeps the test's connection open across requests: so do we.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    # The network is out of bounds: a name resolved or a connection opened is an error.
+    monkeypatch.setattr(socket, "getaddrinfo", _no_network)
+    monkeypatch.setattr(socket, "create_connection", _no_network)
     # Throttling is tested elsewhere; here it would only cut the fuzz short.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
                         {scope: "100000/min" for scope in SimpleRateThrottle.THROTTLE_RATES})
