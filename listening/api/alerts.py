@@ -130,6 +130,7 @@ class AlertChannelInputSerializer(StrictInput, serializers.Serializer):
     payload_format = serializers.ChoiceField(choices=PayloadFormat.choices, required=False)
     active = serializers.BooleanField(required=False)
     events = serializers.ListField(child=serializers.ChoiceField(choices=AlertKind.choices),
+                                   max_length=len(AlertKind.choices),
                                    required=False, help_text="Alert kinds to send; empty: all.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -176,3 +176,10 @@ def test_a_page_larger_than_the_limit_is_refused(world, api_client_for, limits):
     assert len(client.get(f"{BASE}/mentions/", {"page_size": 5}).json()["results"]) == 5
     response = client.get(f"{BASE}/mentions/", {"page_size": 6})
     assert response.status_code == 400 and "page_size" in response.json()
+
+
+def test_a_channels_event_list_is_bounded(world, api_client_for):
+    response = api_client_for(world.owner).post(f"{BASE}/alert-channels/", {
+        "name": "a", "kind": "webhook", "target": "https://hooks.example.com/x", "events": ["decline"] * 5,
+    }, format="json")
+    assert response.status_code == 400 and "events" in response.json()
