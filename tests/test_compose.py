@@ -150,3 +150,8 @@ def test_an_unreachable_database_fails_readiness_in_seconds_not_minutes():
     for name in ("web", "worker", "beat"):
         options = dj_database_url.parse(service_environment(name)["DATABASE_URL"])["OPTIONS"]
         assert 0 < int(options["connect_timeout"]) <= 10
+
+
+def test_gunicorn_is_published_on_the_hosts_loopback_only():
+    # Whoever reaches it may claim HTTPS with X-Forwarded-Proto (FORWARDED_ALLOW_IPS="*").
+    assert compose()["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]

@@ -66,6 +66,10 @@ def test_the_policy_allows_only_our_own_origin_and_forbids_framing_and_plugins(c
     assert directives["form-action"] == "'self'"
 
 
+def test_pages_may_not_use_camera_microphone_or_location(client, db):
+    assert "camera=()" in client.get("/login/")["Permissions-Policy"]
+
+
 def test_each_response_gets_a_fresh_nonce(client, db):
     first, second = (policy(client.get("/login/"))["script-src"] for _ in range(2))
     assert first != second

@@ -75,6 +75,9 @@ class RequestLogMiddleware:
         return None
 
 
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
 def content_security_policy(nonce: str) -> str:
     directives = {
         "default-src": "'self'",
@@ -107,4 +110,6 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = content_security_policy(nonce)
+        # Nothing in Dengar uses these browser features; a page (or an injected script) may not either.
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
