@@ -105,3 +105,13 @@ def test_a_transport_flag_that_is_not_0_or_1_is_refused(tmp_path):
 def test_the_compose_stack_without_its_secret_would_not_start():
     with pytest.raises(LookupError):
         service_environment("web", env={})
+
+
+def test_the_admin_can_be_moved_off_its_well_known_address(tmp_path):
+    code = (
+        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'listening.settings'); "
+        "import django; django.setup(); from django.urls import reverse; print(reverse('admin:index'))"
+    )
+    result = run(["-c", code], {"DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ADMIN_URL": "/ops-7f3a/"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/ops-7f3a/"
