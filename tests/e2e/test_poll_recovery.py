@@ -214,3 +214,21 @@ def test_a_poll_slower_than_its_lease_keeps_its_claim_by_heartbeat(tmp_path, mon
     print(f"a 7 s poll under a 3 s lease: {len(RECEIVED.findall(text))} poll(s) started")
     assert len(RECEIVED.findall(text)) == 1, "beat gave the source to a second poll while the first worked"
     assert "skipped a stale poll" not in text
+
+
+def test_a_poll_past_its_soft_time_limit_is_stopped_and_recorded_on_the_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("DENGAR_POLL_SOFT_TIME_LIMIT", "2")
+    monkeypatch.setenv("DENGAR_POLL_TIME_LIMIT", "5")
+    source, _, _ = slow_backfill_source("e2e-soft-limit", hours=1, max_items=1000, latency=20.0)
+    log = tmp_path / "worker.log"
+    with celery_worker(log=log, concurrency=1) as worker:
+        started = timezone.now()
+        sources_poll_due.apply_async(queue=worker.queue)
+        wait_for(lambda: Source.all_tenants.get(pk=source.pk).consecutive_failures == 1, timeout=20,
+                 what="the stopped poll to be recorded", log=log)
+        took = (timezone.now() - started).total_seconds()
+    print(f"a 20 s fetch under a 2 s soft time limit: recorded as a failure after {took:.1f} s")
+    source.refresh_from_db()
+    assert "did not finish within 2 s" in source.last_error
+    assert (source.claimed_until, source.paused, source.last_success_at) == (None, False, None)
+    assert not Mention.all_tenants.filter(source=source).exists()
