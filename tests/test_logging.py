@@ -126,6 +126,15 @@ def test_each_request_is_one_json_line_with_its_context(client, world, json_log)
     assert line["level"] == "INFO" and line["time"].endswith("+00:00")
 
 
+def test_the_request_line_costs_no_query(client, world, settings, json_log, django_assert_num_queries):
+    client.force_login(world.owner)
+    settings.ROOT_URLCONF = __name__
+    with django_assert_num_queries(0):  # a view that never asks who the user is
+        assert client.get("/chatty/").status_code == 200
+    [line] = [entry for entry in json_log() if entry["logger"] == "dengar.request"]
+    assert "user_id" not in line  # not looked up just to be logged
+
+
 def test_records_logged_during_a_request_carry_its_request_id(client, db, json_log, settings):
     settings.ROOT_URLCONF = __name__
     Client(raise_request_exception=False).get("/chatty/", HTTP_X_REQUEST_ID="req-chatty-0001")

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 from listening.serving.logs import bound_log_context, log_context
 
@@ -31,6 +32,14 @@ def request_id_for(request: HttpRequest) -> str:
     return incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
 
+def _user_id_if_known(request: HttpRequest) -> int | None:
+    """The user's id when the request already looked the user up; logging never costs a query."""
+    user = getattr(request, "user", None)
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+        return None
+    return user.pk if user.is_authenticated else None
+
+
 class RequestLogMiddleware:
     """Give each request an id (X-Request-ID in, or a new one; returned in the response), bind it
     to every record logged while the request runs, and log one line when it ends: method, path,
@@ -46,8 +55,7 @@ class RequestLogMiddleware:
         with bound_log_context(request_id=request_id, method=request.method, path=request.path) as context:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            user = getattr(request, "user", None)
-            user_id = user.pk if user is not None and user.is_authenticated else None
+            user_id = _user_id_if_known(request)
             tenant = getattr(request, "log_tenant", None)
             context.update(user_id=user_id, tenant=tenant)
             duration_ms = round((time.monotonic() - started) * 1000, 1)
