@@ -117,13 +117,16 @@ class ClaimHeartbeat:
     def _run(self) -> None:
         try:
             while not self._stop.wait(self.interval):
-                renewed = source_claim_renew(source_id=self.source_id, token=self.token)
+                try:
+                    renewed = source_claim_renew(source_id=self.source_id, token=self.token)
+                except Exception:  # noqa: BLE001 - a missed renewal costs at most a lease, never the poll
+                    logger.exception("source %s: renewing the poll's claim failed", self.source_id)
+                    connections.close_all()
+                    continue
                 if renewed is None:
                     return
                 self.token = renewed
                 self.renewals += 1
-        except Exception:  # noqa: BLE001 - a missed renewal costs a lease, never the poll
-            logger.exception("source %s: renewing the poll's claim failed", self.source_id)
         finally:
             connections.close_all()  # this thread's connections only
 
