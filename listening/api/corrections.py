@@ -28,6 +28,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from listening.api.pagination import CursorPagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS
+from listening.api.renderers import JSONRenderer
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.api.strict import StrictInput
 from listening.limits import count_problem
@@ -123,7 +124,12 @@ class CSVRenderer(renderers.BaseRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None,
                renderer_context: dict[str, Any] | None = None) -> bytes:
         # Only errors come through here; the export itself is written as an HttpResponse.
-        return str(data.get("detail", data) if isinstance(data, dict) else data).encode()
+        if isinstance(data, dict):
+            lines = [str(message) if name == "detail" else f"{name}: {message}"
+                     for name, messages in data.items()
+                     for message in (messages if isinstance(messages, list) else [messages])]
+            return "\n".join(lines).encode("utf-8", "backslashreplace")
+        return str(data).encode("utf-8", "backslashreplace")
 
 
 class ExportFilterSerializer(StrictInput, serializers.Serializer):
@@ -133,7 +139,7 @@ class ExportFilterSerializer(StrictInput, serializers.Serializer):
 class CorrectionExportView(TenantScopedViewSetMixin, APIView):
     model = Correction
     required_roles = {"GET": Role.ANALYST, "HEAD": Role.ANALYST, "OPTIONS": Role.VIEWER}
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     @extend_schema(parameters=[ExportFilterSerializer], responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -200,3 +200,10 @@ def test_the_dashboard_refuses_a_superscript_digit_as_alert_id_with_a_400(world,
     client.raise_request_exception = False
     response = client.post("/t/acme/", {"action": "acknowledge", "alert_id": "\u00b2"})
     assert response.status_code == 400
+
+
+def test_the_export_writes_a_refusal_as_text_a_person_can_read(owner):
+    response = owner.get(f"{BASE}/corrections/export/", {"task": "weather"}, HTTP_ACCEPT="text/csv")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode() == 'task: "weather" is not a valid choice.'
