@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Brand mentions, unanswered complaints and conversation volume, per tenant.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies described apart from responses, so that they say what input is refused
+    # (minLength 1 where a blank string is), and responses what is written.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Every operation's 400/401/403/404/415/429, where it can give them (listening/api/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,7 +1,7 @@
 """Serializer fields for input a person or a program sends us, refused with a field-level 400
 where DRF's own would let it through to a 500 further down.
 
-- ``TextSafeJSONField``: a JSON value whose strings (keys included, at any depth) hold no NUL
+- ``TextSafeJSONField``: a JSON object whose strings (keys included, at any depth) hold no NUL
   (PostgreSQL refuses it in text and jsonb) and no lone surrogate (not encodable as UTF-8).
   DRF's ``CharField`` refuses both already; its ``JSONField`` does not.
 - ``TimeField``: a time of day as the schema describes it.
@@ -37,7 +37,10 @@ def text_problem(value: Any) -> str | None:
     return None
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
 class TextSafeJSONField(serializers.JSONField):
+    """A JSON object (a source's config, an adapter's settings) holding only storable text."""
+
     def to_internal_value(self, data: Any) -> Any:
         value = super().to_internal_value(data)
         problem = text_problem(value)

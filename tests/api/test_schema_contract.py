@@ -114,3 +114,14 @@ def test_an_api_address_no_route_matches_is_a_json_404(owner):
     response = owner.get(f"{BASE}/brands/abc/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found."}
+
+
+def test_request_bodies_document_that_a_blank_string_is_refused(document, owner):
+    name = document["components"]["schemas"]["BrandInputRequest"]["properties"]["name"]
+    assert name["minLength"] == 1
+    assert owner.post(f"{BASE}/brands/", {"name": ""}, format="json").status_code == 400
+
+
+def test_a_source_config_is_documented_as_the_object_it_must_be(document):
+    config = document["components"]["schemas"]["SourceInputRequest"]["properties"]["config"]
+    assert config["type"] == "object"
