@@ -157,6 +157,25 @@ def test_a_task_run_is_one_json_line_with_name_id_duration_and_outcome(json_log)
     assert isinstance(done["duration_ms"], float)
 
 
+def test_a_task_queued_during_a_request_logs_that_requests_id(json_log):
+    import workers  # noqa: F401 - the Celery app connects the task signals
+    from listening.serving.logs import bound_log_context
+
+    headers: dict = {}
+    with bound_log_context(request_id="req-click-0001"):
+        signals.before_task_publish.send(sender="workers.tasks.alerts.alert_deliver", headers=headers, body=())
+    assert headers["dengar_request_id"] == "req-click-0001"
+
+    class Task:  # the worker side: custom message headers are attributes of task.request
+        name = "workers.tasks.alerts.alert_deliver"
+        request = type("Request", (), {"dengar_request_id": "req-click-0001"})()
+
+    signals.task_prerun.send(sender=Task, task_id="task-43", task=Task)
+    signals.task_postrun.send(sender=Task, task_id="task-43", task=Task, state="SUCCESS")
+    [done] = [e for e in json_log() if e["logger"] == "dengar.tasks"]
+    assert (done["request_id"], done["task_id"]) == ("req-click-0001", "task-43")
+
+
 # --- Error pages -------------------------------------------------------------------------------
 def _boom(request: HttpRequest) -> HttpResponse:
     from django.conf import settings

@@ -13,7 +13,7 @@ from typing import Any
 
 from celery import signals
 
-from listening.serving.logs import _context
+from listening.serving.logs import _context, log_context
 
 logger = logging.getLogger("dengar.tasks")
 
@@ -29,10 +29,25 @@ def _use_django_logging(**_: Any) -> None:
     dictConfig(settings.LOGGING)
 
 
+# The message header that carries the request id of the web request that queued a task, so that
+# an operator can follow one click from the web line to the task lines it caused.
+REQUEST_ID_HEADER = "dengar_request_id"
+
+
+def _pass_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
+    request_id = log_context().get("request_id")
+    if request_id and headers is not None:
+        headers.setdefault(REQUEST_ID_HEADER, request_id)
+
+
 def _task_started(task_id: str | None = None, task: Any = None, **_: Any) -> None:
     if task_id is None:
         return
-    token = _context.set({"task_id": task_id, "task_name": getattr(task, "name", None)})
+    context = {"task_id": task_id, "task_name": getattr(task, "name", None)}
+    request_id = getattr(getattr(task, "request", None), REQUEST_ID_HEADER, None)
+    if isinstance(request_id, str):
+        context["request_id"] = request_id
+    token = _context.set(context)
     _started[task_id] = (time.monotonic(), token)
 
 
@@ -56,5 +71,6 @@ def _task_finished(task_id: str | None = None, task: Any = None, state: str | No
 
 def connect() -> None:
     signals.setup_logging.connect(_use_django_logging, weak=False)
+    signals.before_task_publish.connect(_pass_request_id, weak=False)
     signals.task_prerun.connect(_task_started, weak=False)
     signals.task_postrun.connect(_task_finished, weak=False)
