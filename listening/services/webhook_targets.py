@@ -10,6 +10,7 @@ and a private one to the connection, "DNS rebinding", gets nowhere).
 
 from __future__ import annotations
 
+import logging
 import urllib.parse
 import urllib.request
 
@@ -24,6 +25,8 @@ from workers.adapters.netguard import (
     literal_address,
     public_addresses,
 )
+
+logger = logging.getLogger("dengar.alerts")
 
 
 class WebhookTargetRefused(ValueError):
@@ -53,6 +56,7 @@ def webhook_addresses(host: str, port: int) -> list[str]:
     try:
         return public_addresses(host, port)
     except ForbiddenAddress as exc:
+        logger.warning("webhook refused: %s resolves to %s, not a public address", exc.host, exc.ip)
         raise WebhookTargetRefused(
             f"{exc}; webhooks may only reach public addresses "
             "(DENGAR_WEBHOOK_ALLOW_PRIVATE=1 allows private ones)") from None

@@ -29,7 +29,9 @@ class ForbiddenAddress(ValueError):
     """A host is, or resolves to, an address that is not public."""
 
     def __init__(self, host: str, ip: IPAddress) -> None:
-        super().__init__(f"{host} resolves to {ip}, which is not a public address")
+        # What the name resolves to stays out of the message: it is shown to the tenant (a
+        # source's or a delivery's last_error), and would map the internal network for them.
+        super().__init__(f"{host}: not a public address")
         self.host, self.ip = host, ip
 
 
