@@ -49,7 +49,6 @@ class TextSafeJSONField(serializers.JSONField):
         return value
 
 
-
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
