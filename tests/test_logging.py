@@ -55,6 +55,7 @@ def json_log():
         ('{"client_secret": "cs-98765"}', "cs-98765"),
         ("webhook_secret=wh-abcdef used", "wh-abcdef"),
         ("Cookie: sessionid=sess-abcdef123", "sess-abcdef123"),
+        ("pasted dgr_oj6xaq8tk8_uJ9LWwDPY751G9qeiKxyBjgMVoUPw into a note", "uJ9LWwDPY751G9qeiKxyBjgMVoUPw"),
     ],
 )
 def test_it_redacts_credentials_wherever_they_appear(text, secret):

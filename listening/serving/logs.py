@@ -63,6 +63,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         MASK,
     ),
+    # A Dengar API token on its own (dgr_<prefix>_<secret>): the prefix stays, to tell which.
+    (re.compile(r"(?P<k>\bdgr_[a-z0-9]+_)(?P<v>[A-Za-z0-9_\-]{16,})"), MASK),
 ]
 
 # Environment variables whose values are secrets wherever they appear, not only after a key name.
