@@ -12,7 +12,9 @@ def test_it_requires_authentication(world):
     for url in ["/api/v1/tenants/", "/api/v1/portfolio/", "/api/v1/tenants/acme/brands/",
                 "/api/v1/tenants/acme/mentions/", "/api/v1/tenants/nope/sources/"]:
         response = APIClient().get(url)
-        assert response.status_code in (401, 403), url
+        assert response.status_code == 401, url
+        assert response["WWW-Authenticate"].startswith("Token"), url
+        assert "results" not in response.json(), url
 
 
 def test_it_answers_401_with_a_challenge_for_token_clients(world):

@@ -34,6 +34,10 @@ def test_it_refuses_a_duplicate_name_per_field(world, api_client_for):
 def test_a_name_taken_in_another_tenant_is_fine(world, api_client_for):
     response = api_client_for(world.owner).post(URL, {"name": "Globex"}, format="json")
     assert response.status_code == 201
+    assert response.json()["name"] == "Globex"
+    stored = Brand.all_tenants.get(pk=response.json()["id"])
+    assert (stored.tenant, stored.name) == (world.acme, "Globex")
+    assert Brand.all_tenants.filter(tenant=world.globex, name="Globex").count() == 1
 
 
 def test_it_refuses_a_handle_that_another_brand_owns(world, api_client_for):

@@ -159,6 +159,8 @@ def test_a_read_write_token_may_write_what_its_user_may(world):
         "/api/v1/tenants/acme/brands/", {"name": "New", "keywords": ["new"], "accounts": []}, format="json"
     )
     assert response.status_code == 201, response.json()
+    stored = Brand.all_tenants.get(pk=response.json()["id"])
+    assert (stored.tenant, stored.name, stored.keywords) == (world.acme, "New", ["new"])
 
 
 # --- the endpoints -----------------------------------------------------------------------------------

@@ -57,7 +57,12 @@ def test_viewers_may_not_act_and_analysts_may(world, api_client_for, open_compla
     body = {"assigned_to": world.viewer.pk} if action == "assign" else {}
     assert api_client_for(world.viewer).post(url, body, format="json").status_code == 403
     assert api_client_for(world.outsider).post(url, body, format="json").status_code == 404
+    open_complaint.refresh_from_db()
+    assert (open_complaint.complaint_status, open_complaint.assigned_to) == (S.OPEN, None)
     assert api_client_for(world.agency_user).post(url, body, format="json").status_code == 200
+    open_complaint.refresh_from_db()
+    expected = {"resolve": (S.RESOLVED, None), "dismiss": (S.DISMISSED, None), "assign": (S.OPEN, world.viewer)}
+    assert (open_complaint.complaint_status, open_complaint.assigned_to) == expected[action]
 
 
 def test_resolve_then_reopen_and_read_the_history(world, api_client_for, open_complaint):

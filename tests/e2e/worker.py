@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import connection
 
 
-def test_database_url() -> str:
+def database_url_of_the_test_run() -> str:
+    """The URL of the database this test run created, for the worker processes it starts."""
     db = settings.DATABASES["default"]
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
@@ -40,7 +41,7 @@ def celery_worker(*, concurrency: int = 2, log: Path) -> Iterator[Worker]:
     queue = f"e2e-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url_of_the_test_run(),
         "DENGAR_TASK_QUEUE": queue,
         "DENGAR_LOG_LEVEL": "INFO",
     }

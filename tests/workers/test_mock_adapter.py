@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -23,8 +28,6 @@ from workers.adapters.base import (
     TransientAdapterError,
 )
 from workers.adapters.mock import adapter as mock_module
-from workers.adapters.mock import generator as generator_module
-from workers.adapters.mock import scenarios as scenarios_module
 from workers.adapters.mock import texts
 from workers.adapters.mock.adapter import MockAdapter, clear_caches
 from workers.adapters.mock.generator import SlotGenerator
@@ -431,10 +434,28 @@ def test_it_breaks_the_same_items_every_time():
 
 
 def test_it_stays_pure():
-    # No ORM, no Django settings: a third party could ship an adapter shaped like this one.
-    for module in (mock_module, generator_module, scenarios_module, texts):
-        source = Path(module.__file__).read_text(encoding="utf-8")
-        assert "django" not in source and "listening" not in source
+    # No ORM, no Django settings: a third party could ship an adapter shaped like this one. In a
+    # fresh interpreter with no settings, the adapter (without the Celery app of `workers/__init__`)
+    # imports and fetches, and neither Django nor Dengar's app was loaded to do it.
+    code = textwrap.dedent(f"""
+        import json, sys, types
+        package = types.ModuleType("workers")
+        package.__path__ = [{str(Path(mock_module.__file__).parents[2])!r}]
+        sys.modules["workers"] = package
+        from datetime import UTC, datetime
+        from workers.adapters.mock.adapter import MockAdapter
+        adapter = MockAdapter({{"seed": 3, "backfill_days": 1, "rate_per_hour": 30}},
+                              clock=lambda: datetime(2025, 6, 1, 12, tzinfo=UTC))
+        fetched = adapter.fetch(cursor=None).mentions
+        loaded = sorted({{m.split(".")[0] for m in sys.modules}} & {{"django", "listening", "celery", "dashboard"}})
+        print(json.dumps({{"fetched": len(fetched), "loaded": loaded}}))
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert outcome["fetched"] > 0
+    assert outcome["loaded"] == []
 
 
 def test_it_feeds_the_pipeline_with_threads_the_brand_answered(world):
