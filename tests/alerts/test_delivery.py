@@ -10,13 +10,8 @@ import pytest
 from django.core import mail
 
 from listening.models import Alert, AlertChannel, AlertDelivery
-from listening.services.alerts import (
-    Condition,
-    alert_delivery_attempt,
-    alert_resolve,
-    alerts_sync,
-    deliveries_requeue_lost,
-)
+from listening.services.alert_delivery import alert_delivery_attempt, deliveries_requeue_lost
+from listening.services.alerts import Condition, alert_resolve, alerts_sync
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from listening.models import AlertDelivery
-from listening.services.alerts import alert_delivery_attempt, deliveries_requeue_lost
+from listening.services.alert_delivery import alert_delivery_attempt, deliveries_requeue_lost
 from tests.alerts.test_delivery import open_decline, webhook
 from workers.tasks.alerts import alert_deliver
 

@@ -8,8 +8,8 @@ import pytest
 
 from listening.models import Alert, AlertEvent, Source
 from listening.models.alerts import AlertStatus
+from listening.services.alert_sweep import flags_sweep
 from listening.services.alerts import alert_resolve
-from listening.services.volume_flags import flags_sweep
 from tests import factories
 from tests.alerts.conftest import add_rollups, rhythm
 
@@ -152,16 +152,16 @@ def test_overdue_complaints_open_an_unanswered_alert(world, now):
 
 
 def test_each_tenants_sensitivity_is_passed_to_the_detector(world, now, monkeypatch):
-    from listening.services import volume_flags
+    from listening.services import alert_sweep
 
     seen = []
-    real = volume_flags.detect_latest
+    real = alert_sweep.detect_latest
 
     def spy(matrix, **kwargs):
         seen.append((kwargs["sensitivity"], len(matrix)))
         return real(matrix, **kwargs)
 
-    monkeypatch.setattr(volume_flags, "detect_latest", spy)
+    monkeypatch.setattr(alert_sweep, "detect_latest", spy)
     world.acme.alert_sensitivity = "high"
     world.acme.save()
     world.globex.alert_sensitivity = "low"

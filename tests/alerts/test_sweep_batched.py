@@ -12,7 +12,7 @@ from django.db.models import Count, F, Min
 from listening.models import Alert, AlertChannel, AlertDelivery, AlertEvent
 from listening.models.alerts import AlertStatus
 from listening.selectors.flags import unanswered_complaints
-from listening.services import volume_flags
+from listening.services import alert_sweep
 from listening.services.alerts import Condition, alerts_sync
 from tests import factories
 from tests.alerts.conftest import add_rollups, last_full_hour, rhythm
@@ -28,7 +28,7 @@ def test_unanswered_counts_in_one_query_match_the_per_tenant_selector(world, now
                                  is_complaint=True, published_at=now - timedelta(days=days))
         factories.MentionFactory(source=world.globex_source, brand=world.globex_brand,
                                  is_complaint=True, published_at=now - timedelta(days=days))
-    batched = volume_flags._overdue_by_tenant([world.acme, world.globex], now)
+    batched = alert_sweep._overdue_by_tenant([world.acme, world.globex], now)
     for tenant in (world.acme, world.globex):
         one = unanswered_complaints(tenant=tenant, now=now).aggregate(n=Count("id"), oldest=Min("published_at"))
         assert batched.get(tenant.pk) == ((one["n"], one["oldest"]) if one["n"] else None)
@@ -41,10 +41,10 @@ def test_the_packed_rollup_read_matches_the_row_by_row_read(world, now, monkeypa
     add_rollups(source=world.acme_source, brand=shoes, counts=rhythm(3, seed=4, zero_last=30), now=now)
     add_rollups(source=world.globex_source, brand=None, counts=rhythm(9, seed=3), now=now)
     end = last_full_hour(now)
-    start = end - timedelta(days=volume_flags.HISTORY_DAYS)
-    packed = volume_flags.rollups_load(start=start, end=end, tenant_ids=[world.acme.pk, world.globex.pk])
-    monkeypatch.setattr(volume_flags.connection, "vendor", "other")
-    rows = volume_flags.rollups_load(start=start, end=end, tenant_ids=[world.acme.pk, world.globex.pk])
+    start = end - timedelta(days=alert_sweep.HISTORY_DAYS)
+    packed = alert_sweep.rollups_load(start=start, end=end, tenant_ids=[world.acme.pk, world.globex.pk])
+    monkeypatch.setattr(alert_sweep.connection, "vendor", "other")
+    rows = alert_sweep.rollups_load(start=start, end=end, tenant_ids=[world.acme.pk, world.globex.pk])
     assert sorted(packed.keys) == sorted(rows.keys) and len(packed.keys) == 3
     order = [rows.keys.index(k) for k in packed.keys]
     np.testing.assert_array_equal(packed.counts, rows.counts[order])

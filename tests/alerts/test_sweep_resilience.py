@@ -13,8 +13,8 @@ import pytest
 from listening.jsonsafe import json_dumps, json_safe
 from listening.models import Alert, AlertChannel
 from listening.models.alerts import AlertStatus
+from listening.services.alert_sweep import flags_sweep
 from listening.services.alerts import Condition, alerts_sync
-from listening.services.volume_flags import flags_sweep
 from tests import factories
 from tests.alerts.conftest import HOURS, add_rollups, rhythm
 from workers.tasks.alerts import alerts_sweep
@@ -80,20 +80,20 @@ def test_a_webhook_never_carries_a_non_finite_number(world, now, eager, receiver
 
 
 def test_one_tenants_failure_leaves_the_others_their_alerts(world, now, monkeypatch, caplog):
-    from listening.services import volume_flags
+    from listening.services import alert_sweep
 
     for source, brand in ((world.acme_source, world.acme_brand), (world.globex_source, world.globex_brand),
                           (world.initech_source, world.initech_brand)):
         factories.MentionFactory(source=source, brand=brand, is_complaint=True,
                                  published_at=now - timedelta(days=10))
-    real = volume_flags.overdue_cutoff
+    real = alert_sweep.overdue_cutoff
 
     def broken_for_globex(*, tenant, now):
         if tenant.slug == "globex":
             raise RuntimeError("globex's business hours are corrupt")
         return real(tenant=tenant, now=now)
 
-    monkeypatch.setattr(volume_flags, "overdue_cutoff", broken_for_globex)
+    monkeypatch.setattr(alert_sweep, "overdue_cutoff", broken_for_globex)
 
     report = flags_sweep(now=now)
 
@@ -105,12 +105,12 @@ def test_one_tenants_failure_leaves_the_others_their_alerts(world, now, monkeypa
 
 
 def test_the_beat_task_reports_the_tenants_that_failed(world, now, monkeypatch):
-    from listening.services import volume_flags
+    from listening.services import alert_sweep
 
     def broken(*, tenant, now):
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(volume_flags, "overdue_cutoff", broken)
+    monkeypatch.setattr(alert_sweep, "overdue_cutoff", broken)
     result = alerts_sweep.run()
     assert result["failed"] == 3
 

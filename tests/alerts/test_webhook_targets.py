@@ -9,7 +9,8 @@ import socket
 import pytest
 
 from listening.models import Alert, AlertChannel, AlertDelivery
-from listening.services.alerts import Condition, alert_delivery_attempt, alerts_sync
+from listening.services.alert_delivery import alert_delivery_attempt
+from listening.services.alerts import Condition, alerts_sync
 from listening.services.webhook_targets import address_forbidden, webhook_host_refusal
 from workers.adapters import netguard
 
@@ -91,12 +92,19 @@ def test_the_api_accepts_public_targets_and_names(world, api_client_for, private
         response = client.post(f"{BASE}/alert-channels/", {
             "name": name, "kind": "webhook", "target": target}, format="json")
         assert response.status_code == 201, response.json()
+    stored = AlertChannel.all_tenants.filter(tenant=world.acme).order_by("name")
+    assert [(c.name, c.kind, c.target) for c in stored] == [
+        ("a", "webhook", "https://hooks.example.com/x"), ("b", "webhook", "http://93.184.216.34/x"),
+        ("c", "webhook", "https://[2606:4700::1111]/x"),
+    ]
 
 
 def test_the_api_accepts_private_targets_when_allowed(world, api_client_for):
     response = api_client_for(world.owner).post(f"{BASE}/alert-channels/", {
         "name": "Internal", "kind": "webhook", "target": "http://10.0.0.7/hook"}, format="json")
     assert response.status_code == 201, response.json()
+    stored = AlertChannel.all_tenants.get(pk=response.json()["id"])
+    assert (stored.tenant, stored.target) == (world.acme, "http://10.0.0.7/hook")
 
 
 def test_the_refusal_names_the_address_however_it_is_spelt(private_refused):

@@ -1,4 +1,4 @@
-"""Alert tasks: thin; the work is in listening.services.volume_flags and listening.services.alerts."""
+"""Alert tasks: thin; the work is in listening.services.alert_sweep and listening.services.alert_delivery."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from listening.services.alerts import alert_delivery_attempt, deliveries_requeue_lost
-from listening.services.volume_flags import flags_sweep
+from listening.services.alert_delivery import alert_delivery_attempt, deliveries_requeue_lost
+from listening.services.alert_sweep import flags_sweep
 
 logger = logging.getLogger("dengar.tasks")
 

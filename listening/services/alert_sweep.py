@@ -1,4 +1,4 @@
-"""The flag sweep: every tenant's volume, source health and overdue complaints, as alerts.
+"""The alert sweep: every tenant's volume, source health and overdue complaints, as alerts.
 
 One sweep reads the last 35 days of hourly rollups of every tenant in one query, as one series
 per (tenant, brand, source), and runs the online detector over all of them at once
