@@ -5,48 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
-from listening.analysis.business_hours import business_cutoff
-from listening.models import Mention, Source, Tenant, VolumeHourly
-from listening.models.mentions import ComplaintStatus
+from listening.models import Source, Tenant, VolumeHourly
 from listening.selectors.alerts import tenant_live_alert_counts
-from listening.selectors.response import tenant_calendar
+from listening.selectors.overdue import unanswered_complaints
 
 # Below this weekly mean the baseline is too thin for a percentage to mean anything.
 MIN_WEEKLY_BASELINE = 20
 SURGE_RATIO = 2.0
-
-
-# A complaint still waiting for its first response ('' too: a complaint written without a
-# status, before the lifecycle, is still open).
-AWAITING_RESPONSE = Q(
-    is_complaint=True,
-    is_spam=False,
-    is_brand_reply=False,
-    answered_at__isnull=True,
-    complaint_status__in=[ComplaintStatus.OPEN, ComplaintStatus.NONE],
-)
-
-
-def overdue_cutoff(*, tenant: Tenant, now: datetime) -> datetime | None:
-    """The publication time before which a waiting complaint is overdue: the response target
-    counted back from ``now`` in the tenant's business hours. None where no time is working time."""
-    return business_cutoff(now, tenant.response_target_minutes * 60, tenant_calendar(tenant))
-
-
-def unanswered_complaints(*, tenant: Tenant, now: datetime | None = None) -> QuerySet[Mention]:
-    """Open complaints with no response whose age in the tenant's business hours (working
-    weekdays, start to end in its time zone, holidays off) exceeds its response target, oldest
-    first. The target is turned into a cutoff instant once, so this stays one filter."""
-    now = now or timezone.now()
-    overdue_before = overdue_cutoff(tenant=tenant, now=now)
-    complaints = Mention.all_tenants.filter(AWAITING_RESPONSE, tenant=tenant)
-    # None: a calendar without any working time, in which nothing is ever late.
-    complaints = (complaints.none() if overdue_before is None
-                  else complaints.filter(published_at__lte=overdue_before))
-    return complaints.select_related("brand", "source").order_by("published_at")
 
 
 @dataclass(frozen=True)

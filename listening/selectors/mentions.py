@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from listening.models import Mention
 from listening.scoping import current_tenant
-from listening.selectors.flags import unanswered_complaints
+from listening.selectors.overdue import unanswered_complaints
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,4 @@
-"""Reads for responding to complaints: the tenant's business calendar, the complaint queue and its
+"""Reads for responding to complaints: the complaint queue and its
 history, who may be assigned, and first-response metrics."""
 
 from __future__ import annotations
@@ -18,17 +18,10 @@ from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from listening.analysis.business_hours import BusinessCalendar, business_seconds_between
 from listening.models import Brand, ComplaintEvent, Mention, Source, Tenant
 from listening.models.mentions import ComplaintStatus
+from listening.selectors.overdue import tenant_calendar, unanswered_complaints
 
 GroupBy = Literal["brand", "source"] | None
 Scope = Literal["complaints", "all"]
-
-
-def tenant_calendar(tenant: Tenant) -> BusinessCalendar:
-    """The tenant's business hours and holidays, without a query (holidays are denormalised)."""
-    return BusinessCalendar.build(
-        tz=tenant.timezone, start=tenant.business_day_start, end=tenant.business_day_end,
-        weekdays=tenant.business_weekdays or (), holidays=tenant.holiday_dates or (),
-    )
 
 
 # --- the complaint queue -------------------------------------------------------------------------
@@ -40,8 +33,6 @@ def complaint_list(
 ) -> QuerySet[Mention]:
     """The current tenant's complaints (scoped manager), newest first. Dismissed ones stay listed
     though the classifier no longer calls them complaints."""
-    from listening.selectors.flags import unanswered_complaints  # flags imports this module
-
     qs = (
         Mention.objects.exclude(complaint_status=ComplaintStatus.NONE)
         .filter(Q(is_complaint=True) | Q(complaint_status=ComplaintStatus.DISMISSED))

@@ -33,7 +33,7 @@ from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
 from listening.jsonsafe import json_safe
 from listening.models import Alert, Brand, Mention, Source, Tenant, VolumeHourly
 from listening.models.alerts import AlertKind, AlertStatus
-from listening.selectors.flags import AWAITING_RESPONSE, overdue_cutoff
+from listening.selectors.overdue import AWAITING_RESPONSE, overdue_cutoff
 from listening.services.alerts import Condition, SyncReport, alerts_sync
 
 STEP_SECONDS = 3600

@@ -1,0 +1,53 @@
+"""Which complaints are overdue: the response target counted in the tenant's business hours.
+
+Below both the flags and the complaint queue (and the alert sweep), which all count the same
+complaints as late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from listening.analysis.business_hours import BusinessCalendar, business_cutoff
+from listening.models import Mention, Tenant
+from listening.models.mentions import ComplaintStatus
+
+# A complaint still waiting for its first response ('' too: a complaint written without a
+# status, before the lifecycle, is still open).
+AWAITING_RESPONSE = Q(
+    is_complaint=True,
+    is_spam=False,
+    is_brand_reply=False,
+    answered_at__isnull=True,
+    complaint_status__in=[ComplaintStatus.OPEN, ComplaintStatus.NONE],
+)
+
+
+def tenant_calendar(tenant: Tenant) -> BusinessCalendar:
+    """The tenant's business hours and holidays, without a query (holidays are denormalised)."""
+    return BusinessCalendar.build(
+        tz=tenant.timezone, start=tenant.business_day_start, end=tenant.business_day_end,
+        weekdays=tenant.business_weekdays or (), holidays=tenant.holiday_dates or (),
+    )
+
+
+def overdue_cutoff(*, tenant: Tenant, now: datetime) -> datetime | None:
+    """The publication time before which a waiting complaint is overdue: the response target
+    counted back from ``now`` in the tenant's business hours. None where no time is working time."""
+    return business_cutoff(now, tenant.response_target_minutes * 60, tenant_calendar(tenant))
+
+
+def unanswered_complaints(*, tenant: Tenant, now: datetime | None = None) -> QuerySet[Mention]:
+    """Open complaints with no response whose age in the tenant's business hours (working
+    weekdays, start to end in its time zone, holidays off) exceeds its response target, oldest
+    first. The target is turned into a cutoff instant once, so this stays one filter."""
+    now = now or timezone.now()
+    overdue_before = overdue_cutoff(tenant=tenant, now=now)
+    complaints = Mention.all_tenants.filter(AWAITING_RESPONSE, tenant=tenant)
+    # None: a calendar without any working time, in which nothing is ever late.
+    complaints = (complaints.none() if overdue_before is None
+                  else complaints.filter(published_at__lte=overdue_before))
+    return complaints.select_related("brand", "source").order_by("published_at")
