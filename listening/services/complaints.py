@@ -11,7 +11,7 @@ the history never records a transition from a status the complaint no longer had
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -26,40 +26,20 @@ from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
 from listening.models.tenancy import AnswerPolicy
 from listening.selectors.response import is_tenant_member
+from listening.services.complaint_transitions import (
+    TRANSITIONS,
+    AnswerPolicyForbids,
+    AssigneeNotMember,
+    ComplaintConflict,
+    TransitionNotAllowed,
+    complaint_transition,
+)
+from listening.services.complaint_transitions import (
+    ComplaintError as ComplaintError,  # the base of the lifecycle errors, for callers
+)
 from listening.services.corrections import correction_create
 
 S = ComplaintStatus
-
-
-class ComplaintError(Exception):
-    """Base for a lifecycle change that was refused; the message says why, for people."""
-
-
-class TransitionNotAllowed(ComplaintError):
-    pass
-
-
-class ComplaintConflict(ComplaintError):
-    """Someone else changed the complaint between reading it and acting on it."""
-
-
-class AnswerPolicyForbids(ComplaintError):
-    pass
-
-
-class AssigneeNotMember(ComplaintError):
-    pass
-
-
-# action -> (the statuses it may start from, the status it leads to)
-# (Opening starts from "not a complaint": never offered as an action, see allowed_actions.)
-TRANSITIONS: Mapping[str, tuple[frozenset[str], str]] = {
-    ComplaintAction.OPENED: (frozenset({S.NONE}), S.OPEN),
-    ComplaintAction.ANSWERED: (frozenset({S.OPEN}), S.ANSWERED),
-    ComplaintAction.RESOLVED: (frozenset({S.OPEN, S.ANSWERED}), S.RESOLVED),
-    ComplaintAction.DISMISSED: (frozenset({S.OPEN, S.ANSWERED, S.RESOLVED}), S.DISMISSED),
-    ComplaintAction.REOPENED: (frozenset({S.ANSWERED, S.RESOLVED, S.DISMISSED}), S.OPEN),
-}
 
 
 def allowed_actions(*, mention: Mention) -> list[str]:
@@ -70,36 +50,6 @@ def allowed_actions(*, mention: Mention) -> list[str]:
     if mention.tenant.answer_policy != AnswerPolicy.BRAND_REPLY_OR_MARKED:
         actions = [a for a in actions if a != ComplaintAction.ANSWERED]
     return actions
-
-
-def _transition(
-    *, mention: Mention, action: str, actor: AbstractBaseUser | None, note: str,
-    changes: Mapping[str, Any] | None = None,
-) -> ComplaintEvent:
-    sources, target = TRANSITIONS[action]
-    seen = mention.complaint_status
-    if seen == S.NONE and seen not in sources:
-        raise TransitionNotAllowed("This mention is not a complaint.")
-    if seen not in sources:
-        raise TransitionNotAllowed(
-            f"A {S(seen).label.lower()} complaint cannot be {ComplaintAction(action).label.lower()}."
-        )
-    changed = Mention.all_tenants.filter(
-        pk=mention.pk, tenant_id=mention.tenant_id, complaint_status=seen
-    ).update(complaint_status=target, **(changes or {}))
-    if changed != 1:
-        now_status = (
-            Mention.all_tenants.filter(pk=mention.pk, tenant_id=mention.tenant_id)
-            .values_list("complaint_status", flat=True).first()
-        )
-        raise ComplaintConflict(
-            f"Someone else changed this complaint meanwhile: it is now {now_status or 'gone'}."
-        )
-    mention.complaint_status = target
-    return ComplaintEvent.all_tenants.create(
-        tenant_id=mention.tenant_id, mention=mention, action=action, from_status=seen,
-        to_status=target, actor=actor, note=note,
-    )
 
 
 @transaction.atomic
@@ -114,7 +64,7 @@ def complaint_mark_answered(
             "is marked answered when such a reply is collected."
         )
     at = now or timezone.now()
-    event = _transition(
+    event = complaint_transition(
         mention=mention, action=ComplaintAction.ANSWERED, actor=actor, note=note,
         changes={"answered_at": Coalesce(F("answered_at"), Value(at, output_field=DateTimeField()))},
     )
@@ -124,26 +74,24 @@ def complaint_mark_answered(
 
 @transaction.atomic
 def complaint_resolve(*, mention: Mention, actor: AbstractBaseUser, note: str = "") -> ComplaintEvent:
-    return _transition(mention=mention, action=ComplaintAction.RESOLVED, actor=actor, note=note)
+    return complaint_transition(mention=mention, action=ComplaintAction.RESOLVED, actor=actor, note=note)
 
 
 @transaction.atomic
 def complaint_open(*, mention: Mention, actor: AbstractBaseUser | None, note: str = "") -> ComplaintEvent:
     """A mention that was no complaint is one now (a person relabelled it): it opens. The caller
     has already relabelled it; this only starts its lifecycle."""
-    return _transition(mention=mention, action=ComplaintAction.OPENED, actor=actor, note=note)
+    return complaint_transition(mention=mention, action=ComplaintAction.OPENED, actor=actor, note=note)
 
 
 @transaction.atomic
 def complaint_dismiss(
     *, mention: Mention, actor: AbstractBaseUser | None, note: str = ""
 ) -> ComplaintEvent:
-    """Not a complaint after all: closes it and records a correction, so the classifier learns.
-
-    Called by ``correction_create`` too, after it relabelled the mention: ``is_complaint`` is
-    then already False, so no second correction is recorded (and the correction recorded here
-    finds the complaint dismissed already, so it does not come back)."""
-    event = _transition(mention=mention, action=ComplaintAction.DISMISSED, actor=actor, note=note)
+    """Not a complaint after all: closes it and records a correction, so the classifier learns
+    (unless its label says so already). The correction finds the complaint dismissed already,
+    so it moves the status no further."""
+    event = complaint_transition(mention=mention, action=ComplaintAction.DISMISSED, actor=actor, note=note)
     if mention.is_complaint:
         correction_create(mention=mention, field="complaint", value="not_complaint", user=actor)
     return event
@@ -154,8 +102,8 @@ def complaint_reopen(
     *, mention: Mention, actor: AbstractBaseUser | None, note: str = ""
 ) -> ComplaintEvent:
     """Back to open. Reopening a dismissed one says it is a complaint after all: corrected too
-    (unless the caller is ``correction_create``, which relabelled it already)."""
-    event = _transition(mention=mention, action=ComplaintAction.REOPENED, actor=actor, note=note)
+    (unless its label says so already)."""
+    event = complaint_transition(mention=mention, action=ComplaintAction.REOPENED, actor=actor, note=note)
     if not mention.is_complaint:
         correction_create(mention=mention, field="complaint", value="complaint", user=actor)
     return event

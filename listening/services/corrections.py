@@ -17,9 +17,11 @@ from django.db import connection, transaction
 from listening.analysis.base import Analysis, Classifier
 from listening.analysis.rules import RuleSet, normalise_phrase, with_label
 from listening.models import Brand, Correction, Mention, Tenant, TenantRule
+from listening.models.complaints import ComplaintAction
 from listening.models.corrections import FIELD_LABELS
 from listening.models.mentions import ComplaintStatus
 from listening.selectors.corrections import latest_corrections
+from listening.services.complaint_transitions import complaint_transition
 from listening.services.ingestion import brand_replies_link
 from listening.services.rollups import volume_refresh
 
@@ -103,23 +105,20 @@ def correction_create(
 
 def _complaint_status_follow(mention: Mention, *, label: str, user: AbstractBaseUser | None) -> None:
     """A person's complaint label moves the complaint's lifecycle too, through the lifecycle's
-    own transitions (and their events, by that person).
-
-    No recursion with complaint_dismiss and complaint_reopen, which record a correction
-    themselves: the label is already on ``mention`` here, so they see nothing left to correct;
-    and when they are the caller, the status has already moved, so nothing matches below.
-    A resolved complaint relabelled "not a complaint" keeps its status: it was dealt with.
+    own transitions (and their events, by that person). A transition records no correction, so
+    nothing here comes back to this module. A resolved complaint relabelled "not a complaint"
+    keeps its status: it was dealt with.
     """
-    # Imported here: the lifecycle module imports this one (for the corrections it records).
-    from listening.services import complaints as lifecycle
-
     status = mention.complaint_status
     if label == "not_complaint" and status in (ComplaintStatus.OPEN, ComplaintStatus.ANSWERED):
-        lifecycle.complaint_dismiss(mention=mention, actor=user, note="relabelled as not a complaint")
+        complaint_transition(mention=mention, action=ComplaintAction.DISMISSED, actor=user,
+                             note="relabelled as not a complaint")
     elif label == "complaint" and status == ComplaintStatus.NONE:
-        lifecycle.complaint_open(mention=mention, actor=user, note="relabelled as a complaint")
+        complaint_transition(mention=mention, action=ComplaintAction.OPENED, actor=user,
+                             note="relabelled as a complaint")
     elif label == "complaint" and status == ComplaintStatus.DISMISSED:
-        lifecycle.complaint_reopen(mention=mention, actor=user, note="relabelled as a complaint")
+        complaint_transition(mention=mention, action=ComplaintAction.REOPENED, actor=user,
+                             note="relabelled as a complaint")
 
 
 def rule_create(
