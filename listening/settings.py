@@ -7,6 +7,7 @@ embedded SQLite database and a filesystem Celery broker, so ``make run`` needs n
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -96,6 +97,11 @@ INSTALLED_APPS = [
     "dashboard",
     "workers",
 ]
+# Evaluation, tuning and benchmarks (listening/research/: evaluate_classifier, evaluate_volume,
+# train_classifier, import_twcs, bench): an app in development and tests only, and only where it
+# is present (the built package and the image leave it out), so production never loads it.
+if not PRODUCTION and importlib.util.find_spec("listening.research") is not None:
+    INSTALLED_APPS.append("listening.research")
 
 MIDDLEWARE = [
     # First: a request id and one log line for every response, redirects and static files too.

@@ -14,9 +14,8 @@ from listening.analysis.volume.detector import (
     detect_latest,
     detect_many,
 )
-from listening.analysis.volume.scoring import FileScore, infer_step_seconds, score_alerts
 
 __all__ = [
-    "DIRECTIONS", "SENSITIVITIES", "DetectorConfig", "FileScore", "LatestStatus", "VolumeAlert",
-    "VolumeDetector", "detect", "detect_latest", "detect_many", "infer_step_seconds", "score_alerts",
+    "DIRECTIONS", "SENSITIVITIES", "DetectorConfig", "LatestStatus", "VolumeAlert",
+    "VolumeDetector", "detect", "detect_latest", "detect_many",
 ]

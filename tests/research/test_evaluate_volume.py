@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from listening.analysis.volume import score_alerts
+from listening.research.volume.scoring import score_alerts
 
 START = datetime(2015, 3, 2)
 

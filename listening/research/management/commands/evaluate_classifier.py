@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from listening.analysis.base import Analysis
-from listening.analysis.engine.metrics import report
+from listening.research.engine.metrics import report
 
 DEFAULT_BACKEND = "listening.analysis.engine.EngineClassifier"
 TASK_LABELS = {

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from listening.analysis.volume.synthetic import synthetic_declines, thin
-from tests.analysis.test_evaluate_volume import series, stamp, write_series
+from listening.research.volume.synthetic import synthetic_declines, thin
+from tests.research.test_evaluate_volume import series, stamp, write_series
 
 HOURLY = 3600
 

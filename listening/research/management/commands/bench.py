@@ -56,7 +56,7 @@ class Command(BaseCommand):
 
         from listening.models import Alert
         from listening.selectors.flags import tenant_flags
-        from listening.services.volume_flags import HISTORY_DAYS, flags_sweep
+        from listening.services.alert_sweep import HISTORY_DAYS, flags_sweep
 
         call_command("migrate", verbosity=0)
         with connection.cursor() as cursor:

@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            from listening.analysis.engine import training
+            from listening.research.engine import training
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise CommandError(f"training needs scikit-learn and scipy: {exc}") from exc
         sent, spam = Path(opts["sentiment_csv"]), Path(opts["spam_csv"])

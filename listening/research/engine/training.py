@@ -19,7 +19,6 @@ from listening.analysis.engine.model import FORMAT
 from listening.analysis.engine.text import tokenise
 
 SCALE = 1e-4  # weights are stored as integers of this unit
-SHIPPABLE = ("id_smsa_train.csv", "youtube_comments_dev.csv")
 
 
 @dataclass

@@ -8,7 +8,7 @@ labels.json maps a file name to {"direction": "up"|"down", "windows": [[start, e
 Each file is run online (each step sees only the past) with the file's direction unless
 --direction overrides it; hits and false alerts follow shared/data/README.md.
 With --ceiling the detector is not run: simple one-rule detectors are, each with one threshold
-chosen on the labels (analysis/volume/ceiling.py), to tell whether the targets are reachable at all.
+chosen on the labels (research/volume/ceiling.py), to tell whether the targets are reachable at all.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from listening.analysis.volume import DIRECTIONS, SENSITIVITIES, detect, infer_step_seconds, score_alerts
-from listening.analysis.volume.ceiling import LabelledSeries, ceiling
-from listening.analysis.volume.scoring import FileScore
-from listening.analysis.volume.synthetic import synthetic_declines
+from listening.analysis.volume import DIRECTIONS, SENSITIVITIES, detect
+from listening.research.volume.ceiling import LabelledSeries, ceiling
+from listening.research.volume.scoring import FileScore, infer_step_seconds, score_alerts
+from listening.research.volume.synthetic import synthetic_declines
 
 
 def parse_time(value: str) -> datetime:

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from listening.analysis.volume import score_alerts
-from listening.analysis.volume.ceiling import (
+from listening.research.management.commands.evaluate_volume import summarise
+from listening.research.volume.ceiling import (
     COOLDOWN_HOURS,
     RULES,
     LabelledSeries,
@@ -26,7 +26,7 @@ from listening.analysis.volume.ceiling import (
     hourly,
     rule_ceiling,
 )
-from listening.management.commands.evaluate_volume import summarise
+from listening.research.volume.scoring import score_alerts
 
 START = datetime(2015, 3, 2)
 HOUR = timedelta(hours=1)

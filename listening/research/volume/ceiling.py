@@ -28,7 +28,7 @@ import numpy as np
 
 from listening.analysis.volume.baseline import masked_median
 from listening.analysis.volume.config import HOUR, DetectorConfig
-from listening.analysis.volume.scoring import Rates, score_alerts
+from listening.research.volume.scoring import Rates, score_alerts
 
 FAMILIES = ("days", "day", "week", "z")
 SPANS_HOURS = (1, 3, 6, 12, 24)
