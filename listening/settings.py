@@ -382,9 +382,9 @@ EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backend
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dengar alerts <alerts@dengar.local>")
-# How often beat runs the flag sweep, and how many times a notification is tried before it is
-# marked failed (backoff 30 s, 60 s, 120 s… or the receiver's Retry-After).
-DENGAR["ALERT_SWEEP_SECONDS"] = float(os.environ.get("DENGAR_ALERT_SWEEP_SECONDS", "300"))
+# How many times a notification is tried before it is marked failed (backoff 30 s, 60 s, 120 s…
+# or the receiver's Retry-After). How often beat runs the sweep is DENGAR_ALERT_SWEEP_SECONDS,
+# read by the beat schedule (workers/schedule.py).
 DENGAR["ALERT_DELIVERY_MAX_ATTEMPTS"] = int(os.environ.get("DENGAR_ALERT_DELIVERY_MAX_ATTEMPTS", "6"))
 # A webhook POST: each read may wait READ_TIMEOUT (a receiver that works before answering is not
 # a failure, and a failure sent again is a copy), the whole exchange at most DEADLINE.

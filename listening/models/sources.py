@@ -54,10 +54,6 @@ class Source(TenantOwned):
         return self.name
 
     @property
-    def healthy(self) -> bool:
-        return not self.paused and self.consecutive_failures < self.UNHEALTHY_AFTER
-
-    @property
     def health(self) -> str:
         if self.paused:
             return "paused"
