@@ -1,11 +1,11 @@
 """A tenant's own phrase rules, applied on top of the classifier, and the label arithmetic shared
 by rules and human corrections.
 
-Cheap by construction: the rules are loaded in one query and compiled once per call, and each
-rule is indexed by one of its words. A text is split into its words once; only the rules whose
-index word it contains are tried, so a text that matches no rule (nearly all of them) costs one
-tokenisation whatever the number of rules. (A regex alternation of every phrase would instead try
-each phrase at each position of each text.)
+Pure: the rules come in as rows (``listening.selectors.rules`` loads a tenant's, in one query)
+and are compiled once per call, and each rule is indexed by one of its words. A text is split
+into its words once; only the rules whose index word it contains are tried, so a text that
+matches no rule (nearly all of them) costs one tokenisation whatever the number of rules. (A
+regex alternation of every phrase would instead try each phrase at each position of each text.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from listening.analysis.base import Analysis
-from listening.analysis.lexicon import QUESTION_CUES
+from listening.analysis.engine.lexicons import QUESTION_CUES
 
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
@@ -117,21 +117,6 @@ class RuleSet:
     def __bool__(self) -> bool:
         return self._count > 0
 
-    @classmethod
-    def for_tenant(cls, tenant_id: int) -> RuleSet:
-        """Loads through ``all_tenants`` by id: ingestion and the reclassify command run outside
-        any request scope, and the tenant is named explicitly."""
-        from listening.models import TenantRule
-
-        rows = list(
-            TenantRule.all_tenants.filter(tenant_id=tenant_id, is_active=True)
-            .select_related("brand")
-            .only("id", "phrase", "effect", "brand_id", "brand__name", "brand__aliases",
-                  "brand__keywords")
-        )
-        terms = {r.brand_id: r.brand.terms() for r in rows if r.brand is not None}
-        return cls([(r.pk, r.phrase, r.effect, r.brand_id) for r in rows], terms)
-
     def labels_for(self, text: str, *, brand_id: int | None = None,
                    brand_known: bool = False) -> dict[str, str]:
         """field -> label decided by the rules for ``text``; empty when no rule matches.
@@ -169,21 +154,20 @@ class RuleSet:
         return analysis
 
 
-def apply_tenant_overrides(
+def apply_rules(
     *,
-    tenant_id: int,
+    rules: RuleSet,
     texts: list[str],
     analyses: list[Analysis],
     brand_ids: Sequence[int | None] | None = None,
 ) -> list[Analysis]:
-    """The classifier's ``analyses`` of ``texts`` with the tenant's active rules applied.
+    """The classifier's ``analyses`` of ``texts`` with ``rules`` applied.
 
-    Called by ingestion right after ``classify_many``. ``brand_ids``, when given, are the
-    mentions' brands; without them a brand-specific rule applies to texts naming that brand.
+    ``brand_ids``, when given, are the mentions' brands; without them a brand-specific rule
+    applies to texts naming that brand.
     """
     if len(texts) != len(analyses):
         raise ValueError("texts and analyses differ in length")
-    rules = RuleSet.for_tenant(tenant_id)
     if not rules:
         return list(analyses)
     if brand_ids is None:

@@ -15,11 +15,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from listening.analysis.base import get_classifier
-from listening.analysis.rules import apply_tenant_overrides
 from listening.models import Brand, BrandAccount, ComplaintEvent, Mention, Source
 from listening.models.brands import normalise_handle
 from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
+from listening.selectors.rules import apply_tenant_overrides
 from listening.services.mention_validation import CleanMention, Rejected, mention_validate
 from listening.services.rollups import volume_refresh
 from workers.adapters.base import RawMention

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from listening.analysis.base import Analysis
-from listening.analysis.rules import apply_tenant_overrides
 from listening.models import Mention
+from listening.selectors.rules import apply_tenant_overrides
 from listening.services.corrections import rule_create
 from listening.services.ingestion import mentions_ingest
 from tests.fakes import FakeClassifier

@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from listening.analysis.base import get_classifier
-from listening.analysis.rules import RuleSet
 from listening.models import Mention, ReclassifyRun, Tenant
+from listening.selectors.rules import tenant_rules
 from listening.services.corrections import mentions_reclassify_batch
 
 
@@ -102,7 +102,7 @@ class Command(BaseCommand):
         done = mentions.filter(id__lte=run.last_id).count()
         progress = Progress(self._stderr(), label=tenant.slug, total=done + mentions.filter(
             id__gt=run.last_id).count(), done=done)
-        rules = RuleSet.for_tenant(tenant.pk)
+        rules = tenant_rules(tenant_id=tenant.pk)
         batches = 0
         try:
             while True:

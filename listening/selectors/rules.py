@@ -1,0 +1,40 @@
+"""Reading a tenant's own phrase rules, compiled for the pure matching in listening.analysis.rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from listening.analysis.base import Analysis
+from listening.analysis.rules import RuleSet, apply_rules
+from listening.models import TenantRule
+
+
+def tenant_rules(*, tenant_id: int) -> RuleSet:
+    """The tenant's active rules, in one query. Loads through ``all_tenants`` by id: ingestion
+    and the reclassify command run outside any request scope, and the tenant is named explicitly."""
+    rows = list(
+        TenantRule.all_tenants.filter(tenant_id=tenant_id, is_active=True)
+        .select_related("brand")
+        .only("id", "phrase", "effect", "brand_id", "brand__name", "brand__aliases",
+              "brand__keywords")
+    )
+    terms = {r.brand_id: r.brand.terms() for r in rows if r.brand is not None}
+    return RuleSet([(r.pk, r.phrase, r.effect, r.brand_id) for r in rows], terms)
+
+
+def apply_tenant_overrides(
+    *,
+    tenant_id: int,
+    texts: list[str],
+    analyses: list[Analysis],
+    brand_ids: Sequence[int | None] | None = None,
+) -> list[Analysis]:
+    """The classifier's ``analyses`` of ``texts`` with the tenant's active rules applied.
+
+    Called by ingestion right after ``classify_many``. ``brand_ids``, when given, are the
+    mentions' brands; without them a brand-specific rule applies to texts naming that brand.
+    """
+    if len(texts) != len(analyses):
+        raise ValueError("texts and analyses differ in length")
+    return apply_rules(rules=tenant_rules(tenant_id=tenant_id), texts=texts, analyses=analyses,
+                       brand_ids=brand_ids)
