@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from listening.analysis.base import Analysis
+from listening.analysis.engine.lexicons import QUESTION_CUES
 
 MAX_CHARS = 2_000
 
@@ -65,8 +66,6 @@ COMPLAINT_CUES = {
     "telat", "terlambat", "kecewa", "respon", "dibalas", "balas", "gagal", "rosak", "teruk",
     "tolong", "kapan", "mana", "kenapa", "hampeh", "lembap", "mati", "putus",
 }
-QUESTION_CUES = {"how", "what", "when", "where", "why", "can", "does", "is", "apakah",
-                 "gimana", "bagaimana", "berapa", "kapan", "dimana", "bisa", "boleh", "ada"}
 SPAM_CUES = {"iklan", "percuma", "jual", "murah", "followers", "promo", "diskon", "giveaway",
              "subscribe", "forex", "slot", "gacor", "pinjaman", "dm", "order", "wa", "whatsapp",
              "free", "click", "check", "channel", "win", "cheap", "buy", "join", "dapatkan"}

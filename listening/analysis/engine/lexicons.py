@@ -213,6 +213,13 @@ QUESTION_WORDS = frozenset({
     "are", "will", "would", "should", "apakah", "gimana", "bagaimana", "berapa", "kapan",
     "dimana", "mana", "bisa", "boleh", "ada", "kenapa", "mengapa", "siapa", "apa", "camne",
 })
+# A mention that is no complaint and not praise is a question when one of its first two words is
+# one of these (or it has a "?"): the intent the label arithmetic of rules and corrections
+# (listening.analysis.rules) and the word-list baseline (listening.analysis.lexicon) give it.
+QUESTION_CUES = frozenset({
+    "how", "what", "when", "where", "why", "can", "does", "is", "apakah", "gimana", "bagaimana",
+    "berapa", "kapan", "dimana", "bisa", "boleh", "ada",
+})
 
 # Spam cues (adverts, follow-for-follow, money schemes) in the three languages.
 SPAM_CUES: dict[str, float] = {
