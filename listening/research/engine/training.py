@@ -28,7 +28,7 @@ class TrainConfig:
     spam_exclude_groups: Sequence[str] = ()
     sentiment_c: float = 10.0  # NB-LR; chosen by 3-fold CV on the SmSA training split
     # Spam: C and the scale of the extra signals (a smaller scale regularises their weights more),
-    # chosen by leave-one-video-out on the YouTube collection; see the README's accuracy section.
+    # chosen by leave-one-video-out on the YouTube collection; see FIGURES.md (accuracy).
     spam_c: float = 10.0
     spam_dense_scale: float = 0.5
     sentiment_features: int = 60_000
