@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from listening.models import Brand, Mention, Source
+from listening.models import Brand, Mention, Source, Tenant
 from listening.selectors.mentions import MentionFilters, mentions_filter
+from listening.selectors.response import tenant_members
+from listening.selectors.sources import brand_list, source_list
 
 YES_NO = [("", "Any"), ("yes", "Complaints only"), ("no", "Not complaints")]
 SPAM = [("", "Hide spam"), ("only", "Spam only"), ("all", "Include spam")]
@@ -26,8 +29,8 @@ class MentionFilterForm(forms.Form):
 
     def __init__(self, *args: object, languages: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["brand"].queryset = Brand.objects.all()  # type: ignore[attr-defined]
-        self.fields["source"].queryset = Source.objects.all()  # type: ignore[attr-defined]
+        self.fields["brand"].queryset = brand_list()  # type: ignore[attr-defined]
+        self.fields["source"].queryset = source_list()  # type: ignore[attr-defined]
         self.fields["lang"].choices = [("", "Any language")] + [(c, c) for c in languages]  # type: ignore[attr-defined]
 
     def apply(self, mentions: QuerySet[Mention]) -> QuerySet[Mention]:
@@ -50,3 +53,36 @@ class MentionFilterForm(forms.Form):
                 Q(text__icontains=data["q"]) | Q(author_handle__icontains=data["q"])
             )
         return mentions
+
+
+class RelabelForm(forms.Form):
+    """One correction: which field, which label, in one choice ("complaint:not_complaint")."""
+
+    label = forms.ChoiceField(label="Relabel as", choices=[
+        ("Complaint", [("complaint:complaint", "Complaint"),
+                       ("complaint:not_complaint", "Not a complaint")]),
+        ("Spam", [("spam:spam", "Spam"), ("spam:ham", "Not spam")]),
+        ("Sentiment", [("sentiment:positive", "Positive"), ("sentiment:neutral", "Neutral"),
+                       ("sentiment:negative", "Negative")]),
+    ])
+
+    def correction(self) -> tuple[str, str]:
+        field, _, value = self.cleaned_data["label"].partition(":")
+        return field, value
+
+
+class ComplaintActionForm(forms.Form):
+    """One lifecycle step on a complaint; which one is the button pressed."""
+
+    complaint_action = forms.ChoiceField(choices=[
+        ("answer", "Mark answered"), ("resolve", "Resolve"), ("dismiss", "Not a complaint"),
+        ("reopen", "Reopen"), ("assign", "Assign"),
+    ])
+    # Placeholder, never queried: the tenant's members are set per instance.
+    assigned_to = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False,
+                                         empty_label="Nobody", label="Assigned to")
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: object, tenant: Tenant, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["assigned_to"].queryset = tenant_members(tenant=tenant)  # type: ignore[attr-defined]

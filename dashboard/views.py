@@ -5,27 +5,27 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
-from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dashboard.charts import daily_chart
 from dashboard.decorators import tenant_member_required
-from dashboard.forms import MentionFilterForm
+from dashboard.forms import ComplaintActionForm, MentionFilterForm, RelabelForm
 from dashboard.templatetags.dengar import humanise
 from dashboard.tenancy import visible_tenants
-from listening.models import Alert, Mention, Role, Source, Tenant
-from listening.selectors.alerts import alerts_live
+from listening.models import Mention, Role, Tenant
+from listening.selectors.alerts import alert_get, alerts_live
 from listening.selectors.corrections import correction_history
-from listening.selectors.flags import tenant_flags, unanswered_complaints
+from listening.selectors.flags import tenant_flags
+from listening.selectors.mentions import mention_feed, mention_get, mention_languages, mention_thread
+from listening.selectors.overdue import unanswered_complaints
 from listening.selectors.portfolio import agency_portfolio
-from listening.selectors.response import ResponseMetrics, complaint_events, response_metrics, tenant_members
+from listening.selectors.response import ResponseMetrics, complaint_events, response_metrics
+from listening.selectors.sources import source_list
 from listening.selectors.tenancy import role_at_least
 from listening.selectors.volume import volume_series
 from listening.services import complaints as lifecycle
@@ -91,8 +91,10 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
         alert_id = request.POST.get("alert_id", "")
         if action is None or not (alert_id.isascii() and alert_id.isdigit()):  # "²" is a digit too
             return HttpResponse("Unknown alert action.", status=400)
-        # The scoped manager: another tenant's alert id is simply not found.
-        alert = get_object_or_404(Alert.objects, pk=int(alert_id))
+        # Read in the tenant scope: another tenant's alert id is simply not found.
+        alert = alert_get(alert_id=int(alert_id))
+        if alert is None:
+            raise Http404("No such alert.")
         with contextlib.suppress(AlertStateError):  # someone got there first: the page shows it
             action(alert=alert, user=request.user)
         return redirect("dashboard:tenant", slug=tenant.slug)
@@ -100,7 +102,7 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
     flags = tenant_flags(tenant=tenant, now=now)
     series = volume_series(tenant=tenant, granularity="day", periods=CHART_DAYS, now=now)
     chart = daily_chart(series)
-    sources = list(Source.objects.select_related("brand"))
+    sources = list(source_list())
     return render(request, "dashboard/tenant.html", {
         "tenant": tenant,
         "role": role,
@@ -108,11 +110,7 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
         "flags": flags,
         "chart": chart,
         "unanswered": list(unanswered_complaints(tenant=tenant, now=now)[:UNANSWERED_SHOWN]),
-        "newest": list(
-            Mention.objects.select_related("source", "brand").order_by("-published_at", "-id")[
-                :NEWEST_MENTIONS
-            ]
-        ),
+        "newest": list(mention_feed()[:NEWEST_MENTIONS]),
         "sources": sources,
         "sources_healthy": sum(1 for s in sources if s.health == "ok"),
         "alerts": list(alerts_live()[:ALERTS_SHOWN]),
@@ -127,14 +125,9 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
 
 @tenant_member_required
 def mention_list(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpResponse:
-    languages = sorted(
-        lang for lang in Mention.objects.exclude(lang="").values_list("lang", flat=True).distinct()
-    )
     # Bound even when empty: every field is optional, and no filter means "all but spam".
-    form = MentionFilterForm(request.GET, languages=languages)
-    mentions = form.apply(
-        Mention.objects.select_related("source", "brand").order_by("-published_at", "-id")
-    )
+    form = MentionFilterForm(request.GET, languages=mention_languages())
+    mentions = form.apply(mention_feed())
     page = Paginator(mentions, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboard/mentions.html", {
         "tenant": tenant,
@@ -144,39 +137,6 @@ def mention_list(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpRes
         "page": page,
         "filtered": any(v for k, v in request.GET.items() if k != "page"),
     })
-
-
-class RelabelForm(forms.Form):
-    """One correction: which field, which label, in one choice ("complaint:not_complaint")."""
-
-    label = forms.ChoiceField(label="Relabel as", choices=[
-        ("Complaint", [("complaint:complaint", "Complaint"),
-                       ("complaint:not_complaint", "Not a complaint")]),
-        ("Spam", [("spam:spam", "Spam"), ("spam:ham", "Not spam")]),
-        ("Sentiment", [("sentiment:positive", "Positive"), ("sentiment:neutral", "Neutral"),
-                       ("sentiment:negative", "Negative")]),
-    ])
-
-    def correction(self) -> tuple[str, str]:
-        field, _, value = self.cleaned_data["label"].partition(":")
-        return field, value
-
-
-class ComplaintActionForm(forms.Form):
-    """One lifecycle step on a complaint; which one is the button pressed."""
-
-    complaint_action = forms.ChoiceField(choices=[
-        ("answer", "Mark answered"), ("resolve", "Resolve"), ("dismiss", "Not a complaint"),
-        ("reopen", "Reopen"), ("assign", "Assign"),
-    ])
-    # Placeholder, never queried: the tenant's members are set per instance.
-    assigned_to = forms.ModelChoiceField(queryset=get_user_model().objects.none(), required=False,
-                                         empty_label="Nobody", label="Assigned to")
-    note = forms.CharField(required=False, max_length=2000)
-
-    def __init__(self, *args: object, tenant: Tenant, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["assigned_to"].queryset = tenant_members(tenant=tenant)  # type: ignore[attr-defined]
 
 
 _SERVICES = {
@@ -205,10 +165,10 @@ def _complaint_step(request: HttpRequest, mention: Mention, form: ComplaintActio
 def mention_detail(
     request: HttpRequest, *, tenant: Tenant, role: Role, mention_id: int
 ) -> HttpResponse:
-    # The scoped manager: another tenant's id is simply not found.
-    mention = get_object_or_404(
-        Mention.objects.select_related("source", "brand", "assigned_to"), pk=mention_id
-    )
+    # Read in the tenant scope: another tenant's id is simply not found.
+    mention = mention_get(mention_id=mention_id)
+    if mention is None:
+        raise Http404("No such mention.")
     mention.tenant = tenant
     can_relabel = role_at_least(role, Role.ANALYST)
     relabel_form = RelabelForm()
@@ -233,25 +193,12 @@ def mention_detail(
             field, value = relabel_form.correction()
             correction_create(mention=mention, field=field, value=value, user=request.user)
             return redirect("dashboard:mention", slug=tenant.slug, mention_id=mention.pk)
-    thread_id = mention.thread_external_id or mention.external_id
-    thread = list(
-        Mention.objects.filter(source=mention.source_id)
-        .filter(
-            Q(thread_external_id=thread_id)
-            | Q(external_id=thread_id)
-            | Q(parent_external_id=mention.external_id)
-            | Q(external_id=mention.parent_external_id or None)
-        )
-        .exclude(pk=mention.pk)
-        .select_related("source", "brand")
-        .order_by("published_at", "id")[:100]
-    )
     return render(request, "dashboard/mention_detail.html", {
         "tenant": tenant,
         "role": role,
         "now": timezone.now(),
         "mention": mention,
-        "thread": thread,
+        "thread": mention_thread(mention=mention, limit=100),
         "can_relabel": can_relabel,
         "relabel_form": relabel_form,
         "corrections": list(correction_history(mention=mention)[:50]),

@@ -30,6 +30,11 @@ def alerts_live() -> QuerySet[Alert]:
     return alert_list(status="live").order_by("-status", rank, "-opened_at", "-id")
 
 
+def alert_get(*, alert_id: int) -> Alert | None:
+    """One alert of the current tenant (scoped manager): another tenant's id is simply not found."""
+    return Alert.objects.filter(pk=alert_id).first()
+
+
 def alert_history(*, alert: Alert) -> QuerySet[AlertEvent]:
     return AlertEvent.objects.filter(alert=alert).select_related("by").order_by("at", "id")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from listening.models import Mention
@@ -37,6 +37,41 @@ def mention_list(
     TenantScopeMissing outside ``tenant_scope``."""
     return mentions_filter(
         Mention.objects.all().order_by("-published_at", "-id"), filters=filters, now=now
+    )
+
+
+def mention_feed() -> QuerySet[Mention]:
+    """The current tenant's mentions with their source and brand, newest first: what a page
+    lists (scoped manager)."""
+    return Mention.objects.select_related("source", "brand").order_by("-published_at", "-id")
+
+
+def mention_languages() -> list[str]:
+    """The languages the current tenant's mentions are in, sorted (scoped manager)."""
+    return sorted(Mention.objects.exclude(lang="").values_list("lang", flat=True).distinct())
+
+
+def mention_get(*, mention_id: int) -> Mention | None:
+    """One mention of the current tenant with its source, brand and assignee (scoped manager):
+    another tenant's id is simply not found."""
+    return Mention.objects.select_related("source", "brand", "assigned_to").filter(pk=mention_id).first()
+
+
+def mention_thread(*, mention: Mention, limit: int = 100) -> list[Mention]:
+    """The other mentions of ``mention``'s conversation on its source, oldest first: its thread,
+    its parent and its replies."""
+    thread_id = mention.thread_external_id or mention.external_id
+    return list(
+        Mention.objects.filter(source=mention.source_id)
+        .filter(
+            Q(thread_external_id=thread_id)
+            | Q(external_id=thread_id)
+            | Q(parent_external_id=mention.external_id)
+            | Q(external_id=mention.parent_external_id or None)
+        )
+        .exclude(pk=mention.pk)
+        .select_related("source", "brand")
+        .order_by("published_at", "id")[:limit]
     )
 
 
