@@ -26,10 +26,12 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
+from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.core.result import Err
 from schemathesis.pytest.lazy import get_all_tests
 
+import listening.api.flags as flags
 from listening.models import (
     Alert,
     AlertChannel,
@@ -128,7 +130,9 @@ def api_schema(world, fuzz_world, api_client_for, monkeypatch):
         request_finished.connect(close_old_connections)
 
 
-def test_every_operation_keeps_to_the_schema(api_schema):
+def fuzz(schema) -> tuple[int, list[int], list[str]]:
+    """Each operation of ``schema`` fuzzed: how many operations, the status of every request, and
+    the failures found (one per failing operation, as hypothesis stops at the first)."""
     # schemathesis' own pytest integration renames pytest nodes through an attribute pytest 9
     # no longer has; its test builder is used directly, one hypothesis test per operation.
     calls: list[int] = []
@@ -140,8 +144,7 @@ def test_every_operation_keeps_to_the_schema(api_schema):
 
     failures: list[str] = []
     operations = 0
-    for result in get_all_tests(schema=api_schema, test_func=check, settings=HYPOTHESIS,
-                                given_kwargs=None):
+    for result in get_all_tests(schema=schema, test_func=check, settings=HYPOTHESIS, given_kwargs=None):
         if isinstance(result, Err):
             failures.append(f"schema error: {result.err()}")
             continue
@@ -151,6 +154,11 @@ def test_every_operation_keeps_to_the_schema(api_schema):
             test()
         except (Exception, BaseExceptionGroup) as exc:  # every operation is tried, then all reported
             failures.append(f"{operation.label}: {exc}")
+    return operations, calls, failures
+
+
+def test_every_operation_keeps_to_the_schema(api_schema):
+    operations, calls, failures = fuzz(api_schema)
     server_errors = sum(status >= 500 for status in calls)
     print(f"schemathesis: {operations} operations, {len(calls)} test cases, {server_errors} answered 5xx, "
           f"{len(failures)} operations failing")
@@ -158,3 +166,13 @@ def test_every_operation_keeps_to_the_schema(api_schema):
                      for methods in api_schema.raw_schema["paths"].values() for method in methods)
     assert operations == documented > 40  # every operation of the document, none skipped
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_fuzz_catches_an_answer_the_document_does_not_describe(api_schema, monkeypatch):
+    # The canary: a view answering with a status its operation does not document is caught.
+    monkeypatch.setattr(flags.FlagsView, "get", lambda self, request, *args, **kwargs: Response(
+        {"detail": "I'm a teapot."}, status=418))
+    only_flags = api_schema.include(path="/api/v1/tenants/{tenant_slug}/flags/", method="GET")
+    operations, _, failures = fuzz(only_flags)
+    assert operations == 1
+    assert len(failures) == 1 and "Undocumented status code" in failures[0], failures
