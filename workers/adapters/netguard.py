@@ -101,40 +101,33 @@ def _bounded(sock: Any, call: Any, *args: Any) -> Any:
         raise
 
 
-class _DeadlineSocket(socket.socket):
-    """A socket whose every receive and send is bounded by a deadline as well as a timeout."""
+class _Bounded:
+    """Every receive and send of the socket it is mixed into bounded by a deadline as well as a
+    timeout."""
 
     deadline: float | None = None
     read_timeout: float | None = None
 
     def recv(self, *args: Any) -> bytes:
-        return _bounded(self, super().recv, *args)  # type: ignore[no-any-return]
+        return _bounded(self, super().recv, *args)  # type: ignore[misc,no-any-return]
 
     def recv_into(self, *args: Any) -> int:
-        return _bounded(self, super().recv_into, *args)  # type: ignore[no-any-return]
+        return _bounded(self, super().recv_into, *args)  # type: ignore[misc,no-any-return]
 
     def send(self, *args: Any) -> int:
-        return _bounded(self, super().send, *args)  # type: ignore[no-any-return]
+        return _bounded(self, super().send, *args)  # type: ignore[misc,no-any-return]
 
     def sendall(self, *args: Any) -> None:
-        _bounded(self, super().sendall, *args)
+        _bounded(self, super().sendall, *args)  # type: ignore[misc]
 
 
-class _DeadlineSSLSocket(ssl.SSLSocket):
+class _DeadlineSocket(_Bounded, socket.socket):
+    """A plain socket under a deadline."""
+
+
+class _DeadlineSSLSocket(_Bounded, ssl.SSLSocket):
     """The same over TLS (SSLSocket reads and writes the connection itself, not through the
     plain socket it wrapped)."""
-
-    deadline: float | None = None
-    read_timeout: float | None = None
-
-    def recv(self, *args: Any) -> bytes:
-        return _bounded(self, super().recv, *args)  # type: ignore[no-any-return]
-
-    def recv_into(self, *args: Any) -> int:
-        return _bounded(self, super().recv_into, *args)  # type: ignore[no-any-return]
-
-    def send(self, *args: Any) -> int:
-        return _bounded(self, super().send, *args)  # type: ignore[no-any-return]
 
 
 def _connect(host: str, addresses: list[str] | None, port: int, timeout: float | None,
