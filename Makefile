@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint install demo-data clean
+.PHONY: run test test-quick bench lint install demo-data clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Dengar needs Python 3.11")'
@@ -25,10 +25,19 @@ demo-data: $(STAMP)
 run: demo-data
 	$(DEV) $(BIN)/python manage.py rundemo
 
-## The whole test suite (and lint). Uses DATABASE_URL / REDIS_URL when set.
+## The whole test suite (and lint), on one process per core (pytest-xdist, a test database each;
+## the e2e tests one after another on one of them). Uses DATABASE_URL / REDIS_URL when set.
+## TEST_PROCESSES=0 runs it in this process alone.
+TEST_PROCESSES ?= auto
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
+
+## The quick loop while developing: everything but the e2e tests (real workers, the browser) and
+## the tests marked slow (the API fuzz, the volume detector's statistics, weeks of mock mentions),
+## on the embedded SQLite database, one process per core.
+test-quick: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not e2e and not slow" -n auto -q
 
 ## Benchmarks print figures; they run on this machine's PostgreSQL and Redis.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dengar_bench

@@ -44,6 +44,18 @@ class World:
     initech_source: Source
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), the e2e tests run one after another on one process
+    while the other tests spread over the rest: never two sets of real Celery workers, or a worker
+    and the browser, at once. Each e2e Celery worker consumes its own queue (tests/e2e/worker.py)
+    and each xdist process has its own test database, which its Celery workers are pointed at."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """The production hasher costs about half a second a user; tests make many users."""

@@ -157,6 +157,7 @@ def fuzz(schema) -> tuple[int, list[int], list[str]]:
     return operations, calls, failures
 
 
+@pytest.mark.slow  # minutes: every operation, many generated requests
 def test_every_operation_keeps_to_the_schema(api_schema):
     operations, calls, failures = fuzz(api_schema)
     server_errors = sum(status >= 500 for status in calls)

@@ -53,6 +53,7 @@ def from_the_file(path: Path) -> tuple[dict[str, float | None], set[str]]:
     return seconds, {r["author_id"] for r in rows if r["inbound"] == "False"}
 
 
+@pytest.mark.slow  # imports a few thousand conversations
 def test_imported_first_response_times_and_metrics_equal_the_files(db, twcs_file):
     tenant = factories.TenantFactory(slug="twcs")
     out = io.StringIO()

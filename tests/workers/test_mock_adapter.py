@@ -152,6 +152,7 @@ def test_it_gives_the_same_items_when_the_clock_moves_between_fetches():
     assert as_tuples(list(first.mentions) + list(second.mentions)) == as_tuples(whole)
 
 
+@pytest.mark.slow  # generates weeks of mentions
 def test_it_answers_the_same_with_warm_and_cold_caches():
     start = {"slot": NOW_SLOT - 72}
     warm, _ = drain(make(rate_per_hour=600, max_items=97, scenario="complaint_storm"), start)
@@ -252,6 +253,7 @@ def test_it_has_plenty_of_templates_per_category():
         assert sum(len(t) for t in by_lang.values()) >= 25, category
 
 
+@pytest.mark.slow  # generates weeks of mentions
 def test_it_has_a_daily_rhythm_quiet_at_night_in_jakarta():
     items, _ = drain(make(rate_per_hour=60, backfill_days=28, max_items=100_000))
     by_hour = Counter((m.published_at.hour + 7) % 24 for m in items if not is_reply(m))
@@ -344,6 +346,7 @@ def all_items(**config) -> list[RawMention]:
     return items
 
 
+@pytest.mark.slow  # generates weeks of mentions
 def test_it_dies_down_over_the_last_days_when_dying():
     anchor = datetime.fromisoformat(ANCHOR)
     items = all_items(scenario="dying")
