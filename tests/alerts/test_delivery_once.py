@@ -136,6 +136,7 @@ def test_a_retry_countdown_stays_below_the_visibility_timeout(
     assert countdowns == [30]
 
 
+@pytest.mark.slow  # waits out an 11-second answer
 def test_a_receiver_that_answers_after_eleven_seconds_gets_the_alert_once(
         world, now, eager, receiver, django_capture_on_commit_callbacks):
     receiver.think_seconds = 11  # longer than the 10 s timeout of the first version
