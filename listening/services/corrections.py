@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,7 +21,7 @@ from listening.models.corrections import FIELD_LABELS
 from listening.models.mentions import ComplaintStatus
 from listening.selectors.corrections import latest_corrections
 from listening.services.complaint_transitions import complaint_transition
-from listening.services.ingestion import brand_replies_link
+from listening.services.ingestion import ReplyLinkRow, brand_replies_link
 from listening.services.rollups import volume_refresh
 
 # The Mention columns the classifier decides, and so the ones reclassification may change.
@@ -64,9 +63,7 @@ def _link_new_complaints(tenant_id: int, mentions: list[Mention]) -> None:
     """Complaints that became complaints only now may already have a brand reply: link it."""
     if mentions:
         brand_replies_link(tenant_id=tenant_id, rows=[
-            SimpleNamespace(external_id=m.external_id, is_complaint=True, is_brand_reply=False,
-                            parent_external_id="", published_at=m.published_at)
-            for m in mentions
+            ReplyLinkRow(external_id=m.external_id, published_at=m.published_at) for m in mentions
         ])
 
 

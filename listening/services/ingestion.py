@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -279,7 +279,37 @@ def _insert_portable(rows: Sequence[MentionRow]) -> set[str]:
     return {r.external_id for r in fresh}
 
 
-def brand_replies_link(*, tenant_id: int, rows: Sequence[MentionRow]) -> None:
+class LinkRow(Protocol):
+    """What linking brand replies reads of a row: a new ``MentionRow`` or a ``ReplyLinkRow``."""
+
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def is_complaint(self) -> bool: ...
+    @property
+    def is_brand_reply(self) -> bool: ...
+    @property
+    def parent_external_id(self) -> str: ...
+    @property
+    def published_at(self) -> datetime: ...
+    @property
+    def complaint_status(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyLinkRow:
+    """A stored mention that has just become a complaint, as ``brand_replies_link`` reads it: no
+    status yet, so that it is opened (if it is still without one) before replies are linked."""
+
+    external_id: str
+    published_at: datetime
+    is_complaint: bool = True
+    is_brand_reply: bool = False
+    parent_external_id: str = ""
+    complaint_status: str = ""
+
+
+def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
     """Mark complaints answered by brand replies, whichever of the two arrived first.
 
     Rows that come without a status (mentions that became complaints on reclassification or by
@@ -289,7 +319,7 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[MentionRow]) -> None:
     replies = [r for r in rows if r.is_brand_reply and r.parent_external_id]
     new_complaints = [r.external_id for r in rows if r.is_complaint]
     _open_new_complaints(
-        tenant_id, [r.external_id for r in rows if r.is_complaint and not getattr(r, "complaint_status", "")]
+        tenant_id, [r.external_id for r in rows if r.is_complaint and not r.complaint_status]
     )
     first_reply: dict[str, datetime] = {}
     for reply in replies:
