@@ -65,22 +65,38 @@ def exit_tenant_scope(token: contextvars.Token[Tenant | None]) -> None:
 
 
 class TenantScopedQuerySet(models.QuerySet):
-    pass
+    """What ``Model.objects`` returns. Its filter keeps reads in the tenant, but a write does not
+    pass through a filter: ``create`` (and so ``get_or_create``, ``update_or_create`` and a
+    manager's ``create``) and ``bulk_create`` stamp the scope's tenant and refuse another one."""
 
-
-class TenantScopedManager(models.Manager):
-    """``Model.objects``: only the current tenant's rows, and an error without a tenant."""
-
-    def get_queryset(self) -> models.QuerySet[Any]:
-        return super().get_queryset().filter(tenant=current_tenant())
+    def _scope_tenant_of(self, obj: models.Model) -> None:
+        tenant = current_tenant()
+        given = getattr(obj, "tenant_id", None)
+        if given is not None and given != tenant.pk:
+            raise TenantScopeMissing("Refusing to create a row for another tenant than the scope's")
+        obj.tenant = tenant  # type: ignore[attr-defined]
 
     def create(self, **kwargs: Any) -> Any:
         tenant = current_tenant()
-        given = kwargs.get("tenant")
-        if given is not None and given.pk != tenant.pk:
+        given = kwargs.pop("tenant", None)
+        given_id = kwargs.pop("tenant_id", None) if given is None else given.pk
+        if given_id is not None and given_id != tenant.pk:
             raise TenantScopeMissing("Refusing to create a row for another tenant than the scope's")
-        kwargs["tenant"] = tenant
-        return super().create(**kwargs)
+        return super().create(tenant=tenant, **kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        for obj in objs:
+            self._scope_tenant_of(obj)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class TenantScopedManager(models.Manager):
+    """``Model.objects``: only the current tenant's rows, and an error without a tenant. The
+    manager's writes are its queryset's (Django proxies them), so one guard covers both paths."""
+
+    def get_queryset(self) -> TenantScopedQuerySet:
+        return TenantScopedQuerySet(self.model, using=self._db).filter(tenant=current_tenant())
 
 
 class TenantOwned(models.Model):

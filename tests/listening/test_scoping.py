@@ -30,3 +30,23 @@ def test_it_refuses_to_create_a_row_for_another_tenant_inside_a_scope(world):
         Brand.objects.create(tenant=world.globex, name="Sneaky")
     with tenant_scope(world.acme):
         assert Brand.objects.create(name="Acme Pay").tenant_id == world.acme.pk
+
+
+def test_the_guard_holds_on_the_queryset_path_too(world):
+    with tenant_scope(world.acme):
+        for create in (
+            lambda: Brand.objects.all().create(tenant=world.globex, name="Sneaky"),
+            lambda: Brand.objects.filter(name="Acme").create(tenant_id=world.globex.pk, name="Sly"),
+            lambda: Brand.objects.get_or_create(name="Sneaky", defaults={"tenant": world.globex}),
+            lambda: Brand.objects.bulk_create([Brand(tenant=world.globex, name="Sneaky")]),
+        ):
+            with pytest.raises(TenantScopeMissing):
+                create()
+        made = Brand.objects.all().create(name="Acme Pay")
+        [bulk] = Brand.objects.bulk_create([Brand(name="Acme Go")])
+        got, created = Brand.objects.get_or_create(name="Acme Home")
+    assert created
+    assert {made.tenant_id, bulk.tenant_id, got.tenant_id} == {world.acme.pk}
+    assert not Brand.all_tenants.filter(tenant=world.globex, name__in=["Sneaky", "Sly"]).exists()
+    with pytest.raises(TenantScopeMissing):
+        Brand.objects.all().create(tenant=world.acme, name="Nobody's")
