@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
 
-from listening.models import Brand, Mention, Source, Tenant
-from listening.selectors.mentions import MentionFilters, mentions_filter
+from listening.models import Brand, Source, Tenant
+from listening.selectors.mentions import MentionFilters
 from listening.selectors.response import tenant_members
 from listening.selectors.sources import brand_list, source_list
 
@@ -33,26 +32,20 @@ class MentionFilterForm(forms.Form):
         self.fields["source"].queryset = source_list()  # type: ignore[attr-defined]
         self.fields["lang"].choices = [("", "Any language")] + [(c, c) for c in languages]  # type: ignore[attr-defined]
 
-    def apply(self, mentions: QuerySet[Mention]) -> QuerySet[Mention]:
-        """``mentions`` narrowed by the filters: the API's selector, plus a search that also
-        matches the author's handle."""
+    def filters(self) -> MentionFilters | None:
+        """What the form asks for, in the selector's terms (the API's parameters parse into the
+        same), or None when a filter is wrong: it shows its error, not everything."""
         if not self.is_valid():
-            return mentions.none()  # a wrong filter shows its error, not everything
+            return None
         data = self.cleaned_data
-        spam = data.get("spam", "")
-        filters = MentionFilters(
+        return MentionFilters(
+            q=data.get("q") or None,
             complaint={"yes": True, "no": False}.get(data.get("complaint", "")),
-            spam=True if spam == "only" else None if spam == "all" else False,
+            spam={"": False, "only": True, "all": None}[data.get("spam", "")],
             lang=data.get("lang") or None,
             brand=data["brand"].pk if data.get("brand") else None,
             source=data["source"].pk if data.get("source") else None,
         )
-        mentions = mentions_filter(mentions, filters=filters)
-        if data.get("q"):
-            mentions = mentions.filter(
-                Q(text__icontains=data["q"]) | Q(author_handle__icontains=data["q"])
-            )
-        return mentions
 
 
 class RelabelForm(forms.Form):

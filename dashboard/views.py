@@ -21,7 +21,13 @@ from listening.models import Mention, Role, Tenant
 from listening.selectors.alerts import alert_get, alerts_live
 from listening.selectors.corrections import correction_history
 from listening.selectors.flags import tenant_flags
-from listening.selectors.mentions import mention_feed, mention_get, mention_languages, mention_thread
+from listening.selectors.mentions import (
+    mention_feed,
+    mention_get,
+    mention_languages,
+    mention_thread,
+)
+from listening.selectors.mentions import mention_list as mentions_matching
 from listening.selectors.overdue import unanswered_complaints
 from listening.selectors.portfolio import agency_portfolio
 from listening.selectors.response import ResponseMetrics, complaint_events, response_metrics
@@ -127,7 +133,8 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
 def mention_list(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpResponse:
     # Bound even when empty: every field is optional, and no filter means "all but spam".
     form = MentionFilterForm(request.GET, languages=mention_languages())
-    mentions = form.apply(mention_feed())
+    filters = form.filters()
+    mentions = mention_feed().none() if filters is None else mentions_matching(filters=filters)
     page = Paginator(mentions, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "dashboard/mentions.html", {
         "tenant": tenant,

@@ -17,7 +17,7 @@ from listening.api.routing import TenantScopedViewSetMixin
 from listening.api.strict import StrictInput
 from listening.models import Mention
 from listening.models.mentions import Sentiment
-from listening.selectors.mentions import MentionFilters, mention_list
+from listening.selectors.mentions import MentionFilters, mention_feed, mention_list
 
 
 def _flag(help_text: str) -> serializers.BooleanField:
@@ -32,17 +32,26 @@ class MentionFilterSerializer(StrictInput, serializers.Serializer):
     since = serializers.DateTimeField(required=False, help_text="ISO 8601; published at or after.")
     until = serializers.DateTimeField(required=False, help_text="ISO 8601; published before.")
     complaint = _flag("Only complaints (true) or only the rest (false).")
-    spam = _flag("Only spam (true) or only the rest (false).")
+    spam = serializers.ChoiceField(
+        required=False, choices=["false", "true", "all"], default="false",
+        help_text="false (the default): spam is left out; true: only spam; all: both.",
+    )
     lang = serializers.CharField(required=False, max_length=8)
     sentiment = serializers.ChoiceField(required=False, choices=Sentiment.choices)
     unanswered = _flag("true: only complaints unanswered past the tenant's response target.")
-    q = serializers.CharField(required=False, max_length=200, help_text="Text contains.")
+    q = serializers.CharField(required=False, max_length=200,
+                              help_text="The text or the author's handle contains it (any case).")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         since, until = attrs.get("since"), attrs.get("until")
         if since and until and since >= until:
             raise serializers.ValidationError({"until": ["Must be after since."]})
         return attrs
+
+    def filters(self) -> MentionFilters:
+        data = dict(self.validated_data)
+        data["spam"] = {"false": False, "true": True, "all": None}[data.get("spam", "false")]
+        return MentionFilters(**data)
 
 
 class MentionOutputSerializer(serializers.ModelSerializer):
@@ -67,10 +76,10 @@ class MentionViewSet(TenantScopedViewSetMixin, GenericViewSet):
 
     def safely_get_queryset(self) -> QuerySet[Mention]:
         if self.action != "list":
-            return mention_list()
+            return mention_feed()  # one mention by id: spam too
         params = MentionFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        return mention_list(filters=MentionFilters(**params.validated_data))
+        return mention_list(filters=params.filters())
 
     @extend_schema(parameters=[MentionFilterSerializer],
                    responses=MentionOutputSerializer(many=True))

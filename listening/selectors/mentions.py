@@ -15,34 +15,37 @@ from listening.selectors.overdue import unanswered_complaints
 
 @dataclass(frozen=True, kw_only=True)
 class MentionFilters:
-    """Every filter is optional; None means "don't filter on this"."""
+    """Which mentions a list shows: the one definition the API's filter parameters and the
+    dashboard's filter form both parse into. None means "don't filter on this", except ``spam``,
+    whose default hides spam: what a brand team expects of a list of what was said about it."""
 
     brand: int | None = None
     source: int | None = None
     since: datetime | None = None
     until: datetime | None = None
     complaint: bool | None = None
-    spam: bool | None = None
+    # False (the default): no spam; True: only spam; None: both.
+    spam: bool | None = False
     lang: str | None = None
     sentiment: str | None = None
     # True: only complaints still unanswered past the tenant's response target; False: all others.
     unanswered: bool | None = None
+    # The text or the author's handle contains it, case-insensitively.
     q: str | None = None
 
 
 def mention_list(
     *, filters: MentionFilters | None = None, now: datetime | None = None
 ) -> QuerySet[Mention]:
-    """The current tenant's mentions, newest first. Uses the scoped manager: raises
-    TenantScopeMissing outside ``tenant_scope``."""
-    return mentions_filter(
-        Mention.objects.all().order_by("-published_at", "-id"), filters=filters, now=now
-    )
+    """The current tenant's mentions that ``filters`` select (by default every one but spam),
+    newest first, with their source and brand: the API's list and the dashboard's alike. Uses the
+    scoped manager: raises TenantScopeMissing outside ``tenant_scope``."""
+    return _narrowed(mention_feed(), filters=filters or MentionFilters(), now=now)
 
 
 def mention_feed() -> QuerySet[Mention]:
-    """The current tenant's mentions with their source and brand, newest first: what a page
-    lists (scoped manager)."""
+    """Every mention of the current tenant, spam included, with its source and brand, newest
+    first (scoped manager): the tenant page's newest, and a mention fetched by id."""
     return Mention.objects.select_related("source", "brand").order_by("-published_at", "-id")
 
 
@@ -75,11 +78,8 @@ def mention_thread(*, mention: Mention, limit: int = 100) -> list[Mention]:
     )
 
 
-def mentions_filter(
-    qs: QuerySet[Mention], *, filters: MentionFilters | None, now: datetime | None = None
-) -> QuerySet[Mention]:
-    """``qs`` narrowed by ``filters``; for the API's list and the dashboard's alike."""
-    f = filters or MentionFilters()
+def _narrowed(qs: QuerySet[Mention], *, filters: MentionFilters, now: datetime | None) -> QuerySet[Mention]:
+    f = filters
     if f.brand is not None:
         qs = qs.filter(brand_id=f.brand)
     if f.source is not None:
@@ -97,7 +97,7 @@ def mentions_filter(
     if f.sentiment:
         qs = qs.filter(sentiment=f.sentiment)
     if f.q:
-        qs = qs.filter(text__icontains=f.q)
+        qs = qs.filter(Q(text__icontains=f.q) | Q(author_handle__icontains=f.q))
     if f.unanswered is not None:
         # One definition of "overdue", the flag's, so the list and the count always agree.
         overdue = (

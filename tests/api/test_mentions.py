@@ -40,12 +40,24 @@ def ids(response):
     return [m["id"] for m in response.json()["results"]]
 
 
-def test_it_lists_the_tenants_mentions_newest_first(world, api_client_for, mentions):
+def test_it_lists_the_tenants_mentions_but_spam_newest_first(world, api_client_for, mentions):
     m = mentions
     assert ids(api_client_for(world.viewer).get(URL)) == [
+        m["fresh_complaint"].pk, m["praise"].pk, m["old_complaint"].pk, m["answered"].pk,
+    ]
+
+
+def test_it_lists_spam_too_when_asked(world, api_client_for, mentions):
+    m = mentions
+    assert ids(api_client_for(world.viewer).get(URL, {"spam": "all"})) == [
         m["fresh_complaint"].pk, m["praise"].pk, m["spam"].pk, m["old_complaint"].pk,
         m["answered"].pk,
     ]
+
+
+def test_it_fetches_a_spam_mention_by_id(world, api_client_for, mentions):
+    response = api_client_for(world.viewer).get(f"{URL}{mentions['spam'].pk}/")
+    assert response.json()["is_spam"] is True
 
 
 def test_a_mention_carries_the_classifier_fields(world, api_client_for, mentions):
@@ -63,8 +75,10 @@ def test_a_mention_carries_the_classifier_fields(world, api_client_for, mentions
     ("params", "expected"),
     [
         ({"complaint": "true"}, ["fresh_complaint", "old_complaint", "answered"]),
-        ({"complaint": "false"}, ["praise", "spam"]),
+        ({"complaint": "false"}, ["praise"]),
+        ({"complaint": "false", "spam": "all"}, ["praise", "spam"]),
         ({"spam": "true"}, ["spam"]),
+        ({"spam": "false"}, ["fresh_complaint", "praise", "old_complaint", "answered"]),
         ({"lang": "id"}, ["praise", "answered"]),
         ({"sentiment": "negative"}, ["old_complaint"]),
         ({"unanswered": "true"}, ["old_complaint"]),
@@ -79,13 +93,29 @@ def test_it_filters(world, api_client_for, mentions, params, expected):
 
 def test_it_filters_by_brand_and_source(world, api_client_for, mentions):
     client = api_client_for(world.viewer)
-    assert ids(client.get(URL, {"brand": mentions["praise"].brand_id})) == [
+    assert ids(client.get(URL, {"brand": mentions["praise"].brand_id, "spam": "all"})) == [
         mentions["praise"].pk, mentions["spam"].pk
     ]
     assert ids(client.get(URL, {"source": world.acme_source.pk, "complaint": "true",
                                 "unanswered": "false"})) == [
         mentions["fresh_complaint"].pk, mentions["answered"].pk
     ]
+
+
+def test_the_search_matches_the_authors_handle_too(world, api_client_for, mentions):
+    mentions["praise"].author_handle = "acme_fan"
+    mentions["praise"].save(update_fields=["author_handle"])
+    mentions["answered"].author_handle = "Pelanggan_ACME"
+    mentions["answered"].save(update_fields=["author_handle"])
+    assert ids(api_client_for(world.viewer).get(URL, {"q": "acme"})) == [
+        mentions[name].pk for name in ("fresh_complaint", "praise", "old_complaint", "answered")
+    ]
+
+
+def test_a_spam_value_that_is_not_documented_is_a_field_error(world, api_client_for):
+    response = api_client_for(world.viewer).get(URL, {"spam": "yes"})
+    assert response.status_code == 400
+    assert "spam" in response.json()
 
 
 def test_another_tenants_brand_filters_to_nothing(world, api_client_for, mentions):
@@ -95,7 +125,7 @@ def test_another_tenants_brand_filters_to_nothing(world, api_client_for, mention
 def test_it_filters_by_time(world, api_client_for, mentions):
     now = timezone.now()
     params = {"since": (now - timedelta(days=2, hours=1)).isoformat(),
-              "until": (now - timedelta(hours=3)).isoformat()}
+              "until": (now - timedelta(hours=3)).isoformat(), "spam": "all"}
     assert ids(api_client_for(world.viewer).get(URL, params)) == [
         mentions["spam"].pk, mentions["old_complaint"].pk
     ]
