@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -113,10 +114,12 @@ class AlertViewSet(TenantScopedViewSetMixin, GenericViewSet):
         return Response(AlertDetailSerializer(alert).data)
 
     @extend_schema(request=None, responses={200: AlertDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._change(request, alert_acknowledge)
 
     @extend_schema(request=None, responses={200: AlertDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
     def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._change(request, alert_resolve)
 

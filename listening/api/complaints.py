@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -170,22 +171,27 @@ class ComplaintViewSet(TenantScopedViewSetMixin, GenericViewSet):
         return Response(ComplaintOutputSerializer(mention).data)
 
     @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
     def answer(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_mark_answered)
 
     @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
     def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_resolve)
 
     @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_dismiss)
 
     @extend_schema(request=NoteInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
     def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._act(request, lifecycle.complaint_reopen)
 
     @extend_schema(request=AssignInputSerializer, responses={200: ComplaintOutputSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
     def assign(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         mention = self._complaint()  # first: another tenant's id is a 404, whatever the body
         data = AssignInputSerializer(data=request.data)
@@ -205,6 +211,7 @@ class ComplaintViewSet(TenantScopedViewSetMixin, GenericViewSet):
         return Response(ComplaintOutputSerializer(mention).data)
 
     @extend_schema(responses=ComplaintEventOutputSerializer(many=True))
+    @action(detail=True, methods=["get"])
     def events(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         paginator = EventPagination()
         page = paginator.paginate_queryset(complaint_events(mention=self._complaint()), request, view=self)

@@ -42,6 +42,8 @@ class TenantScopedViewSetMixin:
     # The model the view lists; used only to describe the API when no request (and so no tenant)
     # exists, during schema generation.
     model: ClassVar[type[Model] | None] = None
+    # A row's id in the routers' member routes (tenants/<slug>/brands/<int:pk>/).
+    lookup_value_converter: ClassVar[str] = "int"
 
     tenant: Tenant
     tenant_role: Role | None

@@ -1,8 +1,9 @@
 """Routes of /api/v1/. Tenant APIs live under tenants/<tenant_slug>/ and inherit
 TenantScopedViewSetMixin; tests/isolation walks these patterns to find every one of them."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
 
 from listening.api.alerts import AlertChannelViewSet, AlertSettingsView, AlertViewSet
 from listening.api.brands import BrandViewSet
@@ -20,9 +21,25 @@ from listening.api.sources import SourceViewSet
 from listening.api.tenants import TenantDetailView, TenantListView
 from listening.api.tokens import PasswordTokenView, TokenDetailView, TokenListView
 
-COLLECTION = {"get": "list", "post": "create"}
-MEMBER = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
 TENANT = "tenants/<slug:tenant_slug>"
+
+
+# The tenant viewsets' routes, included under tenants/<slug:tenant_slug>/: a collection and an
+# <int:pk> member route for the actions each viewset has, and its @actions; the route names are
+# api-<basename>-list, -detail and -<action> (api-complaint-answer).
+tenant_router = SimpleRouter(use_regex_path=False)
+for prefix, viewset, basename in [
+    ("brands", BrandViewSet, "api-brand"),
+    ("sources", SourceViewSet, "api-source"),
+    ("mentions", MentionViewSet, "api-mention"),
+    ("corrections", CorrectionViewSet, "api-correction"),
+    ("rules", RuleViewSet, "api-rule"),
+    ("complaints", ComplaintViewSet, "api-complaint"),
+    ("holidays", HolidayViewSet, "api-holiday"),
+    ("alerts", AlertViewSet, "api-alert"),
+    ("alert-channels", AlertChannelViewSet, "api-alert-channel"),
+]:
+    tenant_router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -32,58 +49,11 @@ urlpatterns = [
     path("portfolio/", PortfolioView.as_view(), name="api-portfolio"),
     path("tenants/", TenantListView.as_view(), name="api-tenant-list"),
     path(f"{TENANT}/", TenantDetailView.as_view(), name="api-tenant-detail"),
+    # Views that are not viewsets, first: corrections/export/ is not a correction's id.
     path(f"{TENANT}/flags/", FlagsView.as_view(), name="api-flags"),
-    path(f"{TENANT}/brands/", BrandViewSet.as_view(COLLECTION), name="api-brand-list"),
-    path(f"{TENANT}/brands/<int:pk>/", BrandViewSet.as_view(MEMBER), name="api-brand-detail"),
-    path(f"{TENANT}/sources/", SourceViewSet.as_view(COLLECTION), name="api-source-list"),
-    path(f"{TENANT}/sources/<int:pk>/", SourceViewSet.as_view(MEMBER), name="api-source-detail"),
-    path(f"{TENANT}/mentions/", MentionViewSet.as_view({"get": "list"}), name="api-mention-list"),
-    path(
-        f"{TENANT}/mentions/<int:pk>/",
-        MentionViewSet.as_view({"get": "retrieve"}),
-        name="api-mention-detail",
-    ),
-    path(
-        f"{TENANT}/corrections/",
-        CorrectionViewSet.as_view({"get": "list", "post": "create"}),
-        name="api-correction-list",
-    ),
     path(f"{TENANT}/corrections/export/", CorrectionExportView.as_view(), name="api-correction-export"),
-    path(f"{TENANT}/rules/", RuleViewSet.as_view(COLLECTION), name="api-rule-list"),
-    path(f"{TENANT}/rules/<int:pk>/", RuleViewSet.as_view(MEMBER), name="api-rule-detail"),
-    path(f"{TENANT}/complaints/", ComplaintViewSet.as_view({"get": "list"}), name="api-complaint-list"),
-    path(
-        f"{TENANT}/complaints/<int:pk>/",
-        ComplaintViewSet.as_view({"get": "retrieve"}),
-        name="api-complaint-detail",
-    ),
-    *[
-        path(
-            f"{TENANT}/complaints/<int:pk>/{action}/",
-            ComplaintViewSet.as_view({"post": action}),
-            name=f"api-complaint-{action}",
-        )
-        for action in ("answer", "resolve", "dismiss", "reopen", "assign")
-    ],
-    path(
-        f"{TENANT}/complaints/<int:pk>/events/",
-        ComplaintViewSet.as_view({"get": "events"}),
-        name="api-complaint-events",
-    ),
     path(f"{TENANT}/response-metrics/", ResponseMetricsView.as_view(), name="api-response-metrics"),
     path(f"{TENANT}/response-settings/", ResponseSettingsView.as_view(), name="api-response-settings"),
-    path(f"{TENANT}/holidays/", HolidayViewSet.as_view(COLLECTION), name="api-holiday-list"),
-    path(f"{TENANT}/holidays/<int:pk>/", HolidayViewSet.as_view(MEMBER), name="api-holiday-detail"),
-    path(f"{TENANT}/alerts/", AlertViewSet.as_view({"get": "list"}), name="api-alert-list"),
-    path(f"{TENANT}/alerts/<int:pk>/", AlertViewSet.as_view({"get": "retrieve"}),
-         name="api-alert-detail"),
-    path(f"{TENANT}/alerts/<int:pk>/acknowledge/", AlertViewSet.as_view({"post": "acknowledge"}),
-         name="api-alert-acknowledge"),
-    path(f"{TENANT}/alerts/<int:pk>/resolve/", AlertViewSet.as_view({"post": "resolve"}),
-         name="api-alert-resolve"),
-    path(f"{TENANT}/alert-channels/", AlertChannelViewSet.as_view(COLLECTION),
-         name="api-alert-channel-list"),
-    path(f"{TENANT}/alert-channels/<int:pk>/", AlertChannelViewSet.as_view(MEMBER),
-         name="api-alert-channel-detail"),
     path(f"{TENANT}/alert-settings/", AlertSettingsView.as_view(), name="api-alert-settings"),
+    path(f"{TENANT}/", include(tenant_router.urls)),
 ]
