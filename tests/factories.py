@@ -35,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
 
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+    def password(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])

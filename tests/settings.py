@@ -5,4 +5,4 @@ import os
 
 os.environ.setdefault("DENGAR_ENV", "test")
 
-from listening.settings import *  # noqa: E402,F403
+from listening.settings import *  # noqa: F403

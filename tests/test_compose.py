@@ -125,7 +125,8 @@ def test_every_environment_variable_it_sets_is_read_and_taken(name, monkeypatch,
     env = {**service_environment(name), "DENGAR_VAR_DIR": str(tmp_path)}
     django_settings, gunicorn, read = load_with(env, monkeypatch)
     assert set(service_environment(name)) <= read
-    assert django_settings["DEBUG"] is False and django_settings["DENGAR_ENV"] == "production"
+    assert django_settings["DEBUG"] is False
+    assert django_settings["DENGAR_ENV"] == "production"
     assert django_settings["SECRET_KEY"] == OPERATOR_ENV["DJANGO_SECRET_KEY"]
     assert django_settings["DATABASES"]["default"]["HOST"] == "postgres"
     assert django_settings["CELERY_BROKER_URL"] == env["REDIS_URL"]
@@ -163,9 +164,11 @@ def test_the_web_service_runs_gunicorn_with_our_configuration_and_never_runserve
 def test_the_image_runs_gunicorn_as_an_unprivileged_user_with_collected_static_files():
     lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
     cmd = [line for line in lines if line.startswith("CMD ")][-1]  # not HEALTHCHECK's own CMD
-    assert '"gunicorn"' in cmd and '"python:listening.gunicorn_conf"' in cmd
+    assert '"gunicorn"' in cmd
+    assert '"python:listening.gunicorn_conf"' in cmd
     user = [line for line in lines if line.startswith("USER ")]
-    assert user and user[-1] not in ("USER root", "USER 0")
+    assert user
+    assert user[-1] not in ("USER root", "USER 0")
     assert lines.index(user[-1]) < lines.index(cmd)
     assert any("manage.py collectstatic --noinput" in line for line in lines)
     assert any(line.startswith("HEALTHCHECK ") for line in lines)
@@ -191,7 +194,8 @@ def test_compose_ships_no_secret_key_and_refuses_to_start_without_one():
 def test_compose_runs_in_production_mode():
     for name in ("web", "worker", "beat"):
         env = service_environment(name)
-        assert env["DENGAR_ENV"] == "production" and env["DJANGO_DEBUG"] == "0"
+        assert env["DENGAR_ENV"] == "production"
+        assert env["DJANGO_DEBUG"] == "0"
 
 
 def test_an_unreachable_database_fails_readiness_in_seconds_not_minutes():

@@ -28,7 +28,7 @@ def printed_config(tmp_path: Path, **env: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         **env,
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--check-config", "--print-config",
          "--config", "python:listening.gunicorn_conf", "listening.wsgi:application"],
         env=clean, cwd=ROOT, capture_output=True, text=True, timeout=120,
@@ -40,9 +40,11 @@ def printed_config(tmp_path: Path, **env: str) -> dict[str, str]:
 def test_the_production_defaults_are_threaded_workers_with_timeouts_and_no_second_access_log(tmp_path):
     config = printed_config(tmp_path)
     assert config["worker_class"] == "gthread"
-    assert int(config["workers"]) >= 2 and int(config["threads"]) >= 2
+    assert int(config["workers"]) >= 2
+    assert int(config["threads"]) >= 2
     assert 30 < int(config["timeout"]) <= 60  # outlasts the web's 30 s statement timeout
-    assert int(config["max_requests"]) > 0 and int(config["max_requests_jitter"]) > 0
+    assert int(config["max_requests"]) > 0
+    assert int(config["max_requests_jitter"]) > 0
     assert config["accesslog"] == "None"  # RequestLogMiddleware writes the one line per request
     assert config["forwarded_allow_ips"] == "['127.0.0.1', '::1']"
     assert config["bind"] == "['0.0.0.0:8000']"
@@ -93,13 +95,13 @@ def test_gunicorn_serves_production_https_only_with_hashed_static_files_and_json
         "GUNICORN_THREADS": "2",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
     }
-    collect = subprocess.run(  # noqa: S603 - as the image build does
+    collect = subprocess.run(  # as the image build does
         [sys.executable, "manage.py", "collectstatic", "--noinput"], env=env, cwd=ROOT,
         capture_output=True, text=True, timeout=300,
     )
     assert collect.returncode == 0, collect.stderr
     log = (tmp_path / "gunicorn.log").open("w+")
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "python:listening.gunicorn_conf", "listening.wsgi:application"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -116,21 +118,25 @@ def test_gunicorn_serves_production_https_only_with_hashed_static_files_and_json
 
         # Plain HTTP is sent to HTTPS, except the probes.
         status, headers, _ = _get(f"{base}/login/")
-        assert status == 301 and headers["Location"] == f"https://127.0.0.1:{port}/login/"
+        assert status == 301
+        assert headers["Location"] == f"https://127.0.0.1:{port}/login/"
         # Not migrated: not ready, and it says which check failed.
         status, _, body = _get(f"{base}/readyz")
-        assert status == 503 and json.loads(body)["checks"]["migrations"] == "failing"
+        assert status == 503
+        assert json.loads(body)["checks"]["migrations"] == "failing"
 
         # Through the TLS proxy (gunicorn trusts X-Forwarded-Proto from 127.0.0.1).
         status, headers, body = _get(f"{base}/login/", {"X-Forwarded-Proto": "https"})
         assert status == 200
         assert headers["Strict-Transport-Security"].startswith("max-age=31536000; includeSubDomains")
-        assert headers["Set-Cookie"].startswith("csrftoken=") and "Secure" in headers["Set-Cookie"]
+        assert headers["Set-Cookie"].startswith("csrftoken=")
+        assert "Secure" in headers["Set-Cookie"]
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         stylesheet = re.search(rb'href="(/static/dashboard/dashboard\.[0-9a-f]{12}\.css)"', body)
         assert stylesheet, "the page links the hashed stylesheet"
         status, headers, _ = _get(base + stylesheet.group(1).decode(), {"X-Forwarded-Proto": "https"})
-        assert status == 200 and "immutable" in headers["Cache-Control"]
+        assert status == 200
+        assert "immutable" in headers["Cache-Control"]
     finally:
         server.terminate()
         server.wait(timeout=30)

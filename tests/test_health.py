@@ -53,7 +53,8 @@ def test_readyz_is_503_naming_the_database_without_saying_why(client, db, monkey
     assert body["status"] == "unavailable"
     assert body["checks"]["database"] == "failing"
     assert body["checks"]["migrations"] == "skipped"
-    assert b"hunter2" not in response.content and b"db.internal" not in response.content
+    assert b"hunter2" not in response.content
+    assert b"db.internal" not in response.content
     assert any(r.name == "dengar.health" and getattr(r, "check", None) == "database" for r in caplog.records)
 
 
@@ -73,7 +74,8 @@ def test_the_probes_skip_the_https_redirect_and_the_host_check(client, db, setti
     assert client.get("/readyz", HTTP_HOST="10.0.0.7:8000").status_code == 200
     # Everything else is still redirected to HTTPS and checked against ALLOWED_HOSTS.
     redirect = client.get("/login/", HTTP_HOST="dengar.example.com")
-    assert redirect.status_code == 301 and redirect["Location"] == "https://dengar.example.com/login/"
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "https://dengar.example.com/login/"
     assert client.get("/login/", HTTP_HOST="10.0.0.7", secure=True).status_code == 400
 
 

@@ -111,7 +111,8 @@ def test_a_sane_incoming_request_id_is_kept_and_an_insane_one_replaced(client, d
     assert client.get("/login/", HTTP_X_REQUEST_ID="lb-7f3a9c2e-01").headers["X-Request-ID"] == "lb-7f3a9c2e-01"
     for bad in ("short", "has space in it", "x" * 300, "inject\r\nSet-Cookie: a=b", '"quoted-value"'):
         kept = client.get("/login/", HTTP_X_REQUEST_ID=bad)["X-Request-ID"]
-        assert kept != bad and re.fullmatch(r"[0-9a-f]{32}", kept)
+        assert kept != bad
+        assert re.fullmatch(r"[0-9a-f]{32}", kept)
 
 
 def test_each_request_is_one_json_line_with_its_context(client, world, json_log):
@@ -124,7 +125,8 @@ def test_each_request_is_one_json_line_with_its_context(client, world, json_log)
     assert line["user_id"] == world.owner.pk
     assert line["tenant"] == "acme"
     assert isinstance(line["duration_ms"], float)
-    assert line["level"] == "INFO" and line["time"].endswith("+00:00")
+    assert line["level"] == "INFO"
+    assert line["time"].endswith("+00:00")
 
 
 def test_the_request_line_costs_no_query(client, world, settings, json_log, django_assert_num_queries):
@@ -140,7 +142,8 @@ def test_records_logged_during_a_request_carry_its_request_id(client, db, json_l
     settings.ROOT_URLCONF = __name__
     Client(raise_request_exception=False).get("/chatty/", HTTP_X_REQUEST_ID="req-chatty-0001")
     inside = [entry for entry in json_log() if entry["logger"] == "dengar.view"]
-    assert inside and inside[0]["request_id"] == "req-chatty-0001"
+    assert inside
+    assert inside[0]["request_id"] == "req-chatty-0001"
 
 
 def test_a_task_run_is_one_json_line_with_name_id_duration_and_outcome(json_log):
@@ -154,7 +157,8 @@ def test_a_task_run_is_one_json_line_with_name_id_duration_and_outcome(json_log)
     signals.task_postrun.send(sender=Task, task_id="task-42", task=Task, state="SUCCESS")
     inside, done = [e for e in json_log() if e["logger"] in {"dengar.adapters", "dengar.tasks"}]
     assert (inside["task_id"], inside["task_name"]) == ("task-42", Task.name)
-    assert done["task_id"] == "task-42" and done["outcome"] == "success"
+    assert done["task_id"] == "task-42"
+    assert done["outcome"] == "success"
     assert isinstance(done["duration_ms"], float)
 
 
@@ -206,17 +210,22 @@ def test_a_500_page_shows_nothing_secret_and_the_reference_to_quote(failing_site
     response = failing_site.get("/boom/", HTTP_X_REQUEST_ID="req-boom-00001")
     assert response.status_code == 500
     body = response.content.decode()
-    assert DB_PASSWORD not in body and settings.SECRET_KEY not in body and "RuntimeError" not in body
-    assert "Something went wrong" in body and "req-boom-00001" in body
+    assert DB_PASSWORD not in body
+    assert settings.SECRET_KEY not in body
+    assert "RuntimeError" not in body
+    assert "Something went wrong" in body
+    assert "req-boom-00001" in body
     assert "dashboard/dashboard.css" in body  # the dashboard's look
 
 
 def test_the_log_line_of_the_exception_has_no_password(failing_site, db, settings, json_log):
     failing_site.get("/boom/", HTTP_X_REQUEST_ID="req-boom-00002")
     [error] = [entry for entry in json_log() if entry["level"] == "ERROR"]
-    assert error["logger"] == "django.request" and error["request_id"] == "req-boom-00002"
+    assert error["logger"] == "django.request"
+    assert error["request_id"] == "req-boom-00002"
     assert "RuntimeError: could not reach postgres://dengar:********@postgres" in error["exception"]
-    assert DB_PASSWORD not in json_log.text() and settings.SECRET_KEY not in json_log.text()
+    assert DB_PASSWORD not in json_log.text()
+    assert settings.SECRET_KEY not in json_log.text()
 
 
 def test_an_api_500_is_json_with_the_reference(failing_site, db):
@@ -231,7 +240,8 @@ def test_even_the_development_debug_page_hides_the_database_password(failing_sit
     assert response.status_code == 500
     body = response.content.decode()
     assert "RuntimeError" in body  # it is the technical page
-    assert DB_PASSWORD not in body and settings.SECRET_KEY not in body
+    assert DB_PASSWORD not in body
+    assert settings.SECRET_KEY not in body
     assert "DATABASE_URL" in body  # listed, value hidden
 
 
@@ -239,5 +249,7 @@ def test_a_404_is_the_dashboards_page_with_no_detail(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     body = response.content.decode()
-    assert "Page not found" in body and "dashboard/dashboard.css" in body
-    assert "/no/such/page/" not in body and "urlpatterns" not in body
+    assert "Page not found" in body
+    assert "dashboard/dashboard.css" in body
+    assert "/no/such/page/" not in body
+    assert "urlpatterns" not in body

@@ -51,7 +51,8 @@ def test_it_shows_where_the_database_is_but_never_its_password(db, settings):
     out = StringIO()
     call_command("status", stdout=out)
     text = out.getvalue()
-    assert "db.internal/dengar" in text and "pw-not-shown" not in text
+    assert "db.internal/dengar" in text
+    assert "pw-not-shown" not in text
     assert text.startswith("Ready")
 
 

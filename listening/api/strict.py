@@ -37,23 +37,27 @@ def json_type_problem(field: serializers.Field, value: Any) -> str | None:
     if isinstance(field, serializers.FloatField | serializers.DecimalField):
         return None if _is_int(value) or isinstance(value, float) else _("Must be a number.")
     if isinstance(field, serializers.ListField | serializers.ListSerializer | serializers.MultipleChoiceField):
-        if not isinstance(value, list):
-            return _("Must be a list.")
-        child = getattr(field, "child", None)
-        for index, item in enumerate(value):
-            problem = json_type_problem(child, item) if child is not None else None
-            if problem:
-                return _("Item %(index)d: %(problem)s") % {"index": index, "problem": problem}
-        return None
+        return _list_problem(field, value)
     if isinstance(field, serializers.Serializer | serializers.DictField):
         return None if isinstance(value, Mapping) else _("Must be an object.")
     if isinstance(field, serializers.ChoiceField):
-        if all(isinstance(key, str) for key in field.choices):
-            return None if isinstance(value, str) else _("Must be a string.")
-        return None
+        strings = all(isinstance(key, str) for key in field.choices)
+        return None if not strings or isinstance(value, str) else _("Must be a string.")
     if isinstance(field, serializers.CharField | serializers.DateField | serializers.DateTimeField
                   | serializers.TimeField | serializers.DurationField):
         return None if isinstance(value, str) else _("Must be a string.")
+    return None
+
+
+def _list_problem(field: serializers.Field, value: Any) -> str | None:
+    """Why ``value`` is not a list whose items are of the type of ``field``'s child, or None."""
+    if not isinstance(value, list):
+        return _("Must be a list.")
+    child = getattr(field, "child", None)
+    for index, item in enumerate(value):
+        problem = json_type_problem(child, item) if child is not None else None
+        if problem:
+            return _("Item %(index)d: %(problem)s") % {"index": index, "problem": problem}
     return None
 
 

@@ -54,8 +54,9 @@ def complaint_list(
 
 
 def complaint_events(*, mention: Mention) -> QuerySet[ComplaintEvent]:
+    """``mention``'s lifecycle steps, oldest first (scoped manager: in its tenant's scope)."""
     return (
-        ComplaintEvent.all_tenants.filter(tenant_id=mention.tenant_id, mention=mention)
+        ComplaintEvent.objects.filter(mention=mention)
         .select_related("actor", "assignee")
         .order_by("at", "id")
     )

@@ -73,7 +73,7 @@ def rollups_load(*, start: datetime, end: datetime, tenant_ids: Sequence[int] | 
             params.append(list(tenant_ids))
         sql = (
             # ``where`` is one of two constant strings; every value goes as a parameter.
-            "SELECT tenant_id, brand_id, source_id, "  # noqa: S608
+            "SELECT tenant_id, brand_id, source_id, "
             "string_agg(int8send((floor((date_part('epoch', bucket) - %s) / 3600)::int8 << 32) "
             "| mentions::int8), ''::bytea) "
             "FROM listening_volumehourly WHERE bucket >= %s AND bucket < %s " + where +
@@ -240,16 +240,7 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
     for rows in totals.values():
         status.want(rows)
     status.run()
-    excluded: dict[int, dict[int, str]] = defaultdict(dict)
-    for source in sources.values():
-        rows = rows_of_source.get((source.tenant_id, source.pk))
-        state = source.health if source.health in ("failing", "paused") else (
-            "gap" if rows and status.get(rows)[2] else None)
-        if state is not None:
-            excluded[source.tenant_id][source.pk] = state
-            out[source.tenant_id].append(_source_condition(source, state))
-        elif (source.tenant_id, f"source_health:source:{source.pk}") in recovering:
-            excluded[source.tenant_id][source.pk] = "recovering"
+    excluded = _sources_left_out(sources, rows_of_source, status, recovering, out)
 
     # 2. Tenant totals and brands, from the sources that work (a second, small detector pass
     # for the tenants that lost a source).
@@ -261,7 +252,6 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
     series_labels = list(totals)
     decline = np.array([status.get(totals[label])[0] for label in series_labels], dtype=bool)
     surge = np.array([status.get(totals[label])[1] for label in series_labels], dtype=bool)
-    kx = x
 
     for direction, flagged in (("down", decline), ("up", surge)):
         by_sens: dict[str, list[int]] = defaultdict(list)
@@ -272,16 +262,39 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
             found = detect_many(matrix, step_seconds=STEP_SECONDS, direction=direction,
                                 sensitivity=sens)
             for row, alerts in zip(rows, found, strict=True):
-                kind = "decline" if direction == "down" else "surge"
-                latest = next((a for a in reversed(alerts) if a.kind == kind), None)
                 tid, bid = series_labels[row]
                 part_rows = list(totals[series_labels[row]])
                 out[tid].append(_volume_condition(
                     tenant=tenants[tid], brand_id=bid, brand_names=brand_names, sources=sources,
-                    direction=direction, alert=latest, part_keys=[keys[r] for r in part_rows],
-                    part_x=kx[part_rows], excluded=excluded.get(tid, {}), start=rollups.start,
+                    direction=direction, alert=_latest(alerts, direction),
+                    part_keys=[keys[r] for r in part_rows],
+                    part_x=x[part_rows], excluded=excluded.get(tid, {}), start=rollups.start,
                 ))
     return out
+
+
+def _latest(alerts: Sequence[VolumeAlert], direction: str) -> VolumeAlert | None:
+    """The newest alert of the kind ``direction`` looks for, or None."""
+    kind = "decline" if direction == "down" else "surge"
+    return next((a for a in reversed(alerts) if a.kind == kind), None)
+
+
+def _sources_left_out(sources: dict[int, Source], rows_of_source: dict[tuple[int, int], list[int]],
+                      status: _Statuses, recovering: set[tuple[int, str]],
+                      out: dict[int, list[Condition]]) -> dict[int, dict[int, str]]:
+    """Per tenant, the sources its totals leave out and why (failing, paused, a gap in what they
+    deliver, recovering from one); a condition for each that is not recovering goes to ``out``."""
+    excluded: dict[int, dict[int, str]] = defaultdict(dict)
+    for source in sources.values():
+        rows = rows_of_source.get((source.tenant_id, source.pk))
+        state = source.health if source.health in ("failing", "paused") else (
+            "gap" if rows and status.get(rows)[2] else None)
+        if state is not None:
+            excluded[source.tenant_id][source.pk] = state
+            out[source.tenant_id].append(_source_condition(source, state))
+        elif (source.tenant_id, f"source_health:source:{source.pk}") in recovering:
+            excluded[source.tenant_id][source.pk] = "recovering"
+    return excluded
 
 
 def _source_condition(source: Source, state: str) -> Condition:

@@ -119,7 +119,7 @@ class ClaimHeartbeat:
             while not self._stop.wait(self.interval):
                 try:
                     renewed = source_claim_renew(source_id=self.source_id, token=self.token)
-                except Exception:  # noqa: BLE001 - a missed renewal costs at most a lease, never the poll
+                except Exception:  # a missed renewal costs at most a lease, never the poll
                     logger.exception("source %s: renewing the poll's claim failed", self.source_id)
                     connections.close_all()
                     continue

@@ -78,7 +78,7 @@ def readiness() -> dict[str, str]:
             continue
         try:
             check()
-        except Exception:  # noqa: BLE001 - any failure means not ready, whatever raised
+        except Exception:  # any failure means not ready, whatever raised
             logger.warning("readiness check %s failed", name, exc_info=True, extra={"check": name})
             results[name] = "failing"
         else:
@@ -130,6 +130,6 @@ def broker_backlog() -> int | None:
                 return channel.queue_declare(queue=settings.CELERY_TASK_DEFAULT_QUEUE, passive=True).message_count
             except connection.channel_errors:
                 return 0  # never declared, or emptied and removed: nothing waits
-    except Exception:  # noqa: BLE001 - an unreachable broker is reported as unknown, not raised
+    except Exception:  # an unreachable broker is reported as unknown, not raised
         logger.warning("broker backlog unavailable", exc_info=True)
         return None

@@ -90,7 +90,7 @@ def _known_secret_values() -> list[str]:
 
         if settings.configured and len(getattr(settings, "SECRET_KEY", "")) >= _MIN_LITERAL:
             values.add(settings.SECRET_KEY)
-    except Exception:  # noqa: BLE001, S110 - settings that do not load leave nothing more to hide
+    except Exception:  # noqa: S110 - settings that do not load leave nothing more to hide
         pass
     return sorted(values, key=len, reverse=True)
 
@@ -115,7 +115,7 @@ class RedactSecrets(logging.Filter):
         secrets = _known_secret_values()
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string still gets logged, redacted
+        except Exception:  # a bad format string still gets logged, redacted
             message = f"{record.msg!r} {record.args!r}"
         record.msg, record.args = redact(message, secrets), ()
         if record.exc_info and not record.exc_text:

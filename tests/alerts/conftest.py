@@ -87,7 +87,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 receiver.requests.append({"headers": dict(self.headers), "body": body,
                                           "json": json.loads(body), "path": self.path})

@@ -68,12 +68,14 @@ def test_an_analyst_acknowledges_then_resolves_and_both_are_recorded(world, api_
     alert = make_alert(world.acme)
     client = api_client_for(world.agency_user)  # analyst through the agency
     body = client.post(f"{BASE}/alerts/{alert.pk}/acknowledge/").json()
-    assert body["status"] == "acknowledged" and body["acknowledged_by"] == "agency"
+    assert body["status"] == "acknowledged"
+    assert body["acknowledged_by"] == "agency"
     assert body["acknowledged_at"]
     assert client.post(f"{BASE}/alerts/{alert.pk}/acknowledge/").status_code == 409
 
     body = client.post(f"{BASE}/alerts/{alert.pk}/resolve/").json()
-    assert body["status"] == "resolved" and body["resolved_by"] == "agency"
+    assert body["status"] == "resolved"
+    assert body["resolved_by"] == "agency"
     assert [(e["action"], e["by"]) for e in body["history"]] == [
         ("acknowledged", "agency"), ("resolved", "agency")]
     assert client.post(f"{BASE}/alerts/{alert.pk}/resolve/").status_code == 409
@@ -105,15 +107,19 @@ def test_channels_are_for_admins_and_never_echo_the_secret(world, api_client_for
     }, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert "secret" not in body and body["has_secret"] is True
+    assert "secret" not in body
+    assert body["has_secret"] is True
     assert "s3cret" not in response.content.decode()
     channel = AlertChannel.all_tenants.get(pk=body["id"])
-    assert channel.secret == "s3cret" and channel.tenant_id == world.acme.pk
+    assert channel.secret == "s3cret"
+    assert channel.tenant_id == world.acme.pk
 
     detail = owner.patch(f"{BASE}/alert-channels/{channel.pk}/", {"active": False}, format="json")
-    assert detail.status_code == 200 and "s3cret" not in detail.content.decode()
+    assert detail.status_code == 200
+    assert "s3cret" not in detail.content.decode()
     channel.refresh_from_db()
-    assert channel.secret == "s3cret" and channel.active is False
+    assert channel.secret == "s3cret"
+    assert channel.active is False
 
     assert owner.post(f"{BASE}/alert-channels/", {"name": "Bad", "kind": "email",
                                                   "target": "not-an-address"},

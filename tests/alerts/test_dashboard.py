@@ -23,14 +23,16 @@ def test_the_tenant_page_shows_open_alerts_with_explanations(client, world):
     assert "Mentions of Acme are falling" in html
     assert "120 mentions against 300 expected." in html
     assert html.count('data-alert="') == 1
-    assert 'value="acknowledge"' in html and 'value="resolve"' in html
+    assert 'value="acknowledge"' in html
+    assert 'value="resolve"' in html
 
 
 def test_a_viewer_sees_alerts_without_buttons_and_cannot_post(client, world):
     alert = make_alert(world.acme)
     client.force_login(world.viewer)
     html = client.get("/t/acme/").content.decode()
-    assert "Mentions of Acme are falling" in html and 'value="resolve"' not in html
+    assert "Mentions of Acme are falling" in html
+    assert 'value="resolve"' not in html
     assert client.post("/t/acme/", {"alert_id": alert.pk, "action": "resolve"}).status_code == 403
     alert.refresh_from_db()
     assert alert.status == "open"
@@ -42,10 +44,12 @@ def test_an_analyst_acknowledges_and_resolves_from_the_page(client, world):
     response = client.post("/t/acme/", {"alert_id": alert.pk, "action": "acknowledge"})
     assert response.status_code == 302
     alert.refresh_from_db()
-    assert alert.status == "acknowledged" and alert.acknowledged_by == world.agency_user
+    assert alert.status == "acknowledged"
+    assert alert.acknowledged_by == world.agency_user
     client.post("/t/acme/", {"alert_id": alert.pk, "action": "resolve"})
     alert.refresh_from_db()
-    assert alert.status == "resolved" and alert.resolved_by == world.agency_user
+    assert alert.status == "resolved"
+    assert alert.resolved_by == world.agency_user
     assert [(e.action, e.by) for e in alert.events.all()] == [
         ("acknowledged", world.agency_user), ("resolved", world.agency_user)]
 

@@ -98,7 +98,8 @@ def test_backoff_doubles_honours_retry_after_and_gives_up(world, now, receiver, 
     second = alert_delivery_attempt(delivery_id=delivery.pk, now=now)
     assert second.retry_in == 120
     third = alert_delivery_attempt(delivery_id=delivery.pk, now=now)
-    assert third.status == "failed" and third.retry_in is None
+    assert third.status == "failed"
+    assert third.retry_in is None
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 3)
     assert "HTTP 502" in delivery.last_error
@@ -122,7 +123,8 @@ def test_an_unreachable_webhook_is_retried(world, now, django_capture_on_commit_
     alert = open_decline(world, now, django_capture_on_commit_callbacks)
     delivery = AlertDelivery.all_tenants.get(alert=alert)
     outcome = alert_delivery_attempt(delivery_id=delivery.pk, now=now)
-    assert outcome.status == "pending" and outcome.retry_in == 30
+    assert outcome.status == "pending"
+    assert outcome.retry_in == 30
 
 
 def test_email_is_sent_on_opening_and_on_resolution(world, now, eager, settings,
@@ -138,7 +140,8 @@ def test_email_is_sent_on_opening_and_on_resolution(world, now, eager, settings,
 
     with django_capture_on_commit_callbacks(execute=True):
         alert_resolve(alert=alert, user=world.owner)
-    assert len(mail.outbox) == 2 and mail.outbox[1].subject.startswith("[Dengar · Acme] Resolved")
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].subject.startswith("[Dengar · Acme] Resolved")
     assert sorted(AlertDelivery.all_tenants.values_list("event", "status")) == [
         ("opened", "sent"), ("resolved", "sent")]
 
@@ -168,7 +171,8 @@ def test_a_delivery_whose_task_was_lost_is_queued_again(world, now, eager, recei
         alerts_sync(conditions={world.acme.pk: [DECLINE]}, tenants=[world.acme],
                     kinds=["decline"], now=now)
     delivery = AlertDelivery.all_tenants.get(alert__tenant=world.acme)
-    assert delivery.status == "pending" and receiver.requests == []
+    assert delivery.status == "pending"
+    assert receiver.requests == []
 
     # Not yet: a task may simply be waiting in a busy queue.
     with django_capture_on_commit_callbacks(execute=True):

@@ -64,7 +64,8 @@ def test_another_alerts_notification_has_another_delivery_id(world, now, eager, 
     webhook(world, receiver, name="second")
     open_decline(world, now, django_capture_on_commit_callbacks)
     ids = [r["headers"]["X-Dengar-Delivery"] for r in receiver.requests]
-    assert len(ids) == 2 and len(set(ids)) == 2
+    assert len(ids) == 2
+    assert len(set(ids)) == 2
 
 
 def test_a_copy_of_a_task_whose_attempt_was_made_sends_nothing(world, now, receiver,

@@ -66,7 +66,8 @@ def test_a_failing_source_is_a_source_alert_and_not_a_decline(world, two_brands,
     keys = {a.key: a for a in live(world.acme)}
     assert set(keys) == {f"source_health:source:{shoes_source.pk}"}
     alert = keys[f"source_health:source:{shoes_source.pk}"]
-    assert alert.kind == "source_health" and alert.severity == "critical"
+    assert alert.kind == "source_health"
+    assert alert.severity == "critical"
     assert "failing" in alert.title
 
 
@@ -98,7 +99,8 @@ def test_running_the_sweep_twice_keeps_one_alert_per_condition(world, two_brands
     first = {a.key: a.pk for a in live(world.acme)}
     report = flags_sweep(now=now + timedelta(minutes=5))
     assert {a.key: a.pk for a in live(world.acme)} == first
-    assert report.opened == [] and len(report.refreshed) == len(first)
+    assert report.opened == []
+    assert len(report.refreshed) == len(first)
     assert AlertEvent.all_tenants.filter(tenant=world.acme, action="opened").count() == len(first)
     assert Alert.all_tenants.get(pk=first["decline:tenant"]).last_seen_at == now + timedelta(minutes=5)
 
@@ -111,18 +113,21 @@ def test_it_resolves_when_the_condition_clears_and_respects_the_cool_down(world,
     Source.all_tenants.filter(pk=world.acme_source.pk).update(paused=False)
     flags_sweep(now=now + timedelta(minutes=5))
     alert.refresh_from_db()
-    assert alert.status == "resolved" and alert.resolved_by is None
+    assert alert.status == "resolved"
+    assert alert.resolved_by is None
     assert alert.resolved_at == now + timedelta(minutes=5)
     assert [e.action for e in alert.events.all()] == ["opened", "resolved"]
 
     # Broken again within the cool-down (360 minutes by default): no new alert yet.
     Source.all_tenants.filter(pk=world.acme_source.pk).update(paused=True)
     report = flags_sweep(now=now + timedelta(minutes=60))
-    assert live(world.acme) == [] and report.cooling_down
+    assert live(world.acme) == []
+    assert report.cooling_down
     # After it, the key opens again, as a new alert.
     flags_sweep(now=now + timedelta(minutes=5 + 361))
     [again] = live(world.acme)
-    assert again.pk != alert.pk and again.key == alert.key
+    assert again.pk != alert.pk
+    assert again.key == alert.key
 
 
 def test_a_resolved_by_hand_alert_stays_closed_through_the_cool_down(world, now):

@@ -45,7 +45,8 @@ def test_the_packed_rollup_read_matches_the_row_by_row_read(world, now, monkeypa
     packed = alert_sweep.rollups_load(start=start, end=end, tenant_ids=[world.acme.pk, world.globex.pk])
     monkeypatch.setattr(alert_sweep.connection, "vendor", "other")
     rows = alert_sweep.rollups_load(start=start, end=end, tenant_ids=[world.acme.pk, world.globex.pk])
-    assert sorted(packed.keys) == sorted(rows.keys) and len(packed.keys) == 3
+    assert sorted(packed.keys) == sorted(rows.keys)
+    assert len(packed.keys) == 3
     order = [rows.keys.index(k) for k in packed.keys]
     np.testing.assert_array_equal(packed.counts, rows.counts[order])
 
@@ -102,7 +103,9 @@ def test_an_alert_a_concurrent_sweep_opened_first_is_refreshed_and_the_others_st
     live = Alert.all_tenants.filter(tenant=world.acme).exclude(status=AlertStatus.RESOLVED)
     assert sorted(live.values_list("key", flat=True)) == [f"decline:brand:{i}" for i in range(3)]
     theirs.refresh_from_db()
-    assert theirs.explanation == "fewer mentions than expected" and theirs.data == {"i": 1}
-    assert len(report.opened) == 2 and report.refreshed == [theirs.pk]
+    assert theirs.explanation == "fewer mentions than expected"
+    assert theirs.data == {"i": 1}
+    assert len(report.opened) == 2
+    assert report.refreshed == [theirs.pk]
     # Only the two this sweep opened have an "opened" event; nothing was doubled.
     assert AlertEvent.all_tenants.filter(action="opened").count() == 2

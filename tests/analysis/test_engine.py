@@ -58,9 +58,11 @@ def test_an_abbreviated_indonesian_complaint_is_a_complaint_not_spam(
     engine: EngineClassifier,
 ) -> None:
     a = engine.classify(ABBREVIATED_COMPLAINT)
-    assert a.is_complaint and not a.is_spam
+    assert a.is_complaint
+    assert not a.is_spam
     assert a.intent == "complaint"
-    assert a.sentiment == "negative" and a.sentiment_score < 0
+    assert a.sentiment == "negative"
+    assert a.sentiment_score < 0
     assert "belum" in a.evidence or "lapor" in a.evidence
     assert "sinyal hilang terus dari kemarin sudah lapor" in a.normalised_text
 
@@ -81,12 +83,15 @@ def test_it_flags_advert_spam(engine: EngineClassifier, text: str) -> None:
 
 def test_a_malay_complaint_is_a_complaint(engine: EngineClassifier) -> None:
     a = engine.classify("Kenapa lah servis korang teruk sangat, dah seminggu tak boleh guna")
-    assert a.is_complaint and not a.is_spam and a.sentiment == "negative"
+    assert a.is_complaint
+    assert not a.is_spam
+    assert a.sentiment == "negative"
 
 
 def test_an_english_complaint_names_its_evidence(engine: EngineClassifier) -> None:
     a = engine.classify("@united still waiting for my refund, 3 weeks and no response. Useless")
-    assert a.is_complaint and a.intent == "complaint"
+    assert a.is_complaint
+    assert a.intent == "complaint"
     assert 0.5 < a.complaint_confidence <= 1
     assert "still waiting" in a.evidence
 
@@ -127,7 +132,8 @@ def test_it_gives_a_defined_result_for_bad_input(engine: EngineClassifier, text:
     assert a.lang in {"en", "id", "ms", "other"}
     assert a.sentiment in {"positive", "neutral", "negative"}
     assert a.intent in {"complaint", "question", "praise", "other"}
-    assert -1 <= a.sentiment_score <= 1 and 0 <= a.complaint_confidence <= 1
+    assert -1 <= a.sentiment_score <= 1
+    assert 0 <= a.complaint_confidence <= 1
     assert len(a.normalised_text) <= 4 * MAX_CHARS
 
 
@@ -168,7 +174,7 @@ def test_a_grievance_with_a_service_failure_still_is_a_complaint_in_every_langua
 
 
 @pytest.mark.parametrize(
-    "text, kinds",
+    ("text", "kinds"),
     [
         ("check out my new channel please", {"self_promotion", "solicitation"}),
         ("See my latest track, link in bio", {"self_promotion"}),
@@ -229,5 +235,6 @@ def test_weights_for_other_spam_signals_are_refused(tmp_path) -> None:
 def test_an_order_or_case_number_is_not_a_phone_number() -> None:
     case = tokenise("@AWSSupport Sure. Case ID: 2230311591, order 3264677178. Thanks")[1]
     advert = tokenise("JUAL followers murah, wa 0812 3456 7890 atau +60 12-345 6789")[1]
-    assert case.n_phones == 0 and "<num>" in case.words
+    assert case.n_phones == 0
+    assert "<num>" in case.words
     assert advert.n_phones == 2

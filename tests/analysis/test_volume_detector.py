@@ -187,11 +187,13 @@ def test_a_surge_is_reported_after_three_days_but_a_decline_only_after_a_week() 
     mean = rhythm(days=14)
     mean[4 * 24 + 14 : 4 * 24 + 18] *= 8.0
     surges = [a.index for a in detect(counts(mean), step_seconds=HOURLY, direction="up") if a.kind == "surge"]
-    assert surges and 4 * 24 + 14 <= surges[0] < 4 * 24 + 18, surges
+    assert surges, surges
+    assert 4 * 24 + 14 <= surges[0] < 4 * 24 + 18, surges
     mean = rhythm(days=14)
     mean[4 * 24 + 14 :] *= 0.3
     declines = [a.index for a in detect(counts(mean), step_seconds=HOURLY, direction="down")]
-    assert declines and min(declines) >= 7 * 24, declines
+    assert declines, declines
+    assert min(declines) >= 7 * 24, declines
 
 
 def test_a_burst_last_week_does_not_make_the_same_day_this_week_look_like_a_fall() -> None:
@@ -245,7 +247,8 @@ def test_a_deep_fall_is_reported_before_the_cusum_reaches_its_threshold() -> Non
         mean[start:] *= 0.4
         at, s_dn, s_df = first_decline(counts(mean, seed=seed))
         assert start + p.min_persist - 1 <= at < start + 12, (seed, at)
-        assert p.h_deep <= s_dn < p.h_down and s_df < p.h_fast, (seed, s_dn, s_df)
+        assert p.h_deep <= s_dn < p.h_down, (seed, s_dn, s_df)
+        assert s_df < p.h_fast, (seed, s_dn, s_df)
 
 
 @pytest.mark.slow  # many detector runs over weeks of hours

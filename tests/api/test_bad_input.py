@@ -173,7 +173,8 @@ def test_it_writes_null_for_a_figure_that_is_not_finite(owner, monkeypatch):
     assert response.status_code == 200, response.content
     volume = json.loads(response.content)["volume"]  # json.loads would read NaN; check the text
     assert (volume["change"], volume["weekly_baseline"]) == (None, None)
-    assert b"NaN" not in response.content and b"Infinity" not in response.content
+    assert b"NaN" not in response.content
+    assert b"Infinity" not in response.content
 
 
 def test_the_json_renderer_writes_valid_json_for_any_float():

@@ -37,7 +37,8 @@ def test_the_database_holds_no_secret(world):
         cursor.execute(f"SELECT * FROM {ApiToken._meta.db_table}")  # noqa: S608 - our own table name
         rows = cursor.fetchall()
     dumped = repr(rows)
-    assert key not in dumped and secret not in dumped
+    assert key not in dumped
+    assert secret not in dumped
     assert token.prefix in key  # only the non-secret prefix is kept for lookup
     assert token_client(key).get("/api/v1/tenants/acme/").status_code == 200
 
@@ -173,12 +174,15 @@ def test_it_creates_a_token_for_a_session_and_shows_the_secret_once(world):
     }, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["tenant"] == "globex" and body["scope"] == "read_write" and body["name"] == "ci"
+    assert body["tenant"] == "globex"
+    assert body["scope"] == "read_write"
+    assert body["name"] == "ci"
     assert body["token"].startswith("dgr_")
     assert token_client(body["token"]).get("/api/v1/tenants/globex/").status_code == 200
     listed = client.get("/api/v1/auth/tokens/").json()
     assert [t["id"] for t in listed] == [body["id"]]
-    assert "token" not in listed[0] and body["token"] not in repr(listed)
+    assert "token" not in listed[0]
+    assert body["token"] not in repr(listed)
 
 
 def test_it_lists_only_the_users_own_tokens(world):
@@ -224,7 +228,8 @@ def test_a_password_buys_a_scoped_read_only_token_by_default(world):
     })
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["scope"] == "read" and body["tenant"] == "acme"
+    assert body["scope"] == "read"
+    assert body["tenant"] == "acme"
     client = token_client(body["token"])
     assert client.get("/api/v1/tenants/acme/").status_code == 200
     assert client.get("/api/v1/tenants/globex/").status_code == 404

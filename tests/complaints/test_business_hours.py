@@ -111,7 +111,7 @@ def test_a_long_span_is_counted_day_by_day_not_minute_by_minute():
 
 
 def test_naive_datetimes_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="aware datetimes"):
         business_seconds_between(datetime(2026, 1, 1), datetime(2026, 1, 2), office())
 
 

@@ -199,7 +199,8 @@ def test_the_progress_bar_redraws_one_line_on_a_terminal():
     progress.update(10)
     progress.close()
     text = stream.getvalue()
-    assert text.count("\r") == 2 and text.endswith("\n")
+    assert text.count("\r") == 2
+    assert text.endswith("\n")
     assert "[###############---------------] acme: 5/10 (50%)" in text
     assert "ETA" in text
 

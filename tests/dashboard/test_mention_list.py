@@ -72,7 +72,8 @@ def test_it_rejects_another_tenants_brand_instead_of_showing_everything(
 
 def test_the_filter_only_offers_this_tenants_brands_and_sources(client_for, world, mentions):
     body = client_for(world.agency_user).get("/t/acme/mentions/").content.decode()
-    assert "Acme Lite" in body and "Acme forum" in body
+    assert "Acme Lite" in body
+    assert "Acme forum" in body
     assert "Globex mock" not in body
 
 

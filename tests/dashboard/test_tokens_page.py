@@ -16,8 +16,10 @@ def test_it_lists_only_the_users_own_live_tokens(client_for, world):
     page = client_for(world.agency_user).get("/tokens/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "my script" in html and f"dgr_{mine.prefix}_" in html
-    assert "owner script" not in html and theirs.prefix not in html
+    assert "my script" in html
+    assert f"dgr_{mine.prefix}_" in html
+    assert "owner script" not in html
+    assert theirs.prefix not in html
     assert "API tokens" in client_for(world.agency_user).get("/").content.decode()  # in the header
 
 
@@ -28,7 +30,8 @@ def test_it_makes_a_token_and_shows_the_secret_once(client_for, world):
     assert response.status_code == 200
     token = ApiToken.objects.get(user=world.agency_user)
     secret = response.context["secret"]
-    assert secret.startswith(f"dgr_{token.prefix}_") and secret in response.content.decode()
+    assert secret.startswith(f"dgr_{token.prefix}_")
+    assert secret in response.content.decode()
     assert response["Cache-Control"] == "no-store"
     assert (token.tenant, token.scope, token.name) == (world.globex, "read", "ci")
     api = APIClient()
@@ -40,7 +43,8 @@ def test_it_makes_a_token_and_shows_the_secret_once(client_for, world):
 def test_it_offers_and_accepts_only_the_users_tenants(client_for, world):
     client = client_for(world.owner)
     page = client.get("/tokens/").content.decode()
-    assert 'value="acme"' in page and 'value="initech"' not in page
+    assert 'value="acme"' in page
+    assert 'value="initech"' not in page
     response = client.post("/tokens/", {"tenant": "initech", "scope": "read", "expires_in_days": "30"})
     assert response.status_code == 400
     assert not ApiToken.objects.exists()
@@ -62,7 +66,8 @@ def test_revoking_takes_a_post_and_only_for_ones_own_token(client_for, world):
     assert client.post(f"/tokens/{mine.pk}/revoke/").status_code == 302
     mine.refresh_from_db()
     theirs.refresh_from_db()
-    assert mine.revoked_at is not None and theirs.revoked_at is None
+    assert mine.revoked_at is not None
+    assert theirs.revoked_at is None
 
 
 def test_changes_need_the_csrf_token(world):

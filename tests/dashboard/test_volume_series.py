@@ -51,5 +51,6 @@ def test_the_chart_axis_ends_on_a_round_number(value, ceiling):
 
 def test_an_empty_chart_still_draws_its_axis(world):
     chart = daily_chart(volume_series(tenant=world.acme, periods=35, now=NOW))
-    assert len(chart.bars) == 35 and chart.total_mentions == 0
+    assert len(chart.bars) == 35
+    assert chart.total_mentions == 0
     assert [t.value for t in chart.ticks] == [0, 1, 2, 3, 4]

@@ -79,8 +79,9 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.mark.usefixtures("_fast_password_hashing")
 def test_an_agency_user_signs_in_and_finds_an_unanswered_complaint(
-    _fast_password_hashing, live_server, transactional_db, world, request, tmp_path: Path
+    live_server, transactional_db, world, request, tmp_path: Path
 ):
     require_browser()  # in the test body, so that CI reports a FAILED test, not a fixture error
     browser = request.getfixturevalue("browser")
@@ -102,7 +103,8 @@ def test_an_agency_user_signs_in_and_finds_an_unanswered_complaint(
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
 
     table = browser.find_element(By.CSS_SELECTOR, "table.portfolio")
-    assert "Acme" in table.text and "Globex" in table.text
+    assert "Acme" in table.text
+    assert "Globex" in table.text
     assert "Initech" not in browser.page_source
     browser.save_screenshot(str(tmp_path / "portfolio.png"))
 
@@ -114,7 +116,8 @@ def test_an_agency_user_signs_in_and_finds_an_unanswered_complaint(
     assert "3 h 20 min" in overdue.text
     chart = browser.find_element(By.CSS_SELECTOR, "svg.chart-svg")
     assert chart.get_attribute("role") == "img"
-    assert chart.size["width"] > 300 and chart.size["height"] > 80
+    assert chart.size["width"] > 300
+    assert chart.size["height"] > 80
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart-svg .bar-mentions")) == 35
 
     shot = tmp_path / "tenant.png"

@@ -20,7 +20,8 @@ HOURLY = 3600
 def test_thinning_keeps_each_mention_with_the_given_probability_and_leaves_gaps_alone() -> None:
     values = np.array([1000.0] * 200 + [np.nan, 0.0])
     thinned = thin(values, 0.3, np.random.default_rng(1))
-    assert np.isnan(thinned[200]) and thinned[201] == 0
+    assert np.isnan(thinned[200])
+    assert thinned[201] == 0
     assert (thinned[:200] <= 1000).all()
     assert abs(thinned[:200].mean() - 300) < 5  # binomial(1000, 0.3): sd of the mean ~1
 
@@ -31,9 +32,11 @@ def test_a_steady_series_loses_a_deep_fall_quickly_and_no_fall_is_never_found() 
     deep, none = sorted(result.cells, key=lambda c: c.keep)
     # Starts from the end of the warm-up plus a window, every 23 h, while a whole window still fits.
     assert deep.declines == none.declines == len(range(7 * 24 + 48, len(steady) - 48, 23))
-    assert deep.recall >= 0.9 and deep.median_delay_hours <= 12
+    assert deep.recall >= 0.9
+    assert deep.median_delay_hours <= 12
     # Keeping everything is no fall: a "hit" there could only be a false alert inside the window.
-    assert none.recall == 0.0 and none.late == 0
+    assert none.recall == 0.0
+    assert none.late == 0
     assert result.controls == [{"file": "steady", "level": 1.0, "false_alerts": 0}]
 
 
@@ -66,7 +69,7 @@ def test_the_command_makes_declines_from_the_controls_only(tmp_path: Path) -> No
     assert data["recall_by_keep"]["0.3"] >= 0.9
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     (["--controls", "a_keep30.csv"], "have labelled windows"),
     (["--controls", "missing.csv"], "not a labelled CSV"),
     (["--keeps", "0.3,1.5"], "shares in (0, 1]"),

@@ -58,7 +58,8 @@ def test_it_discovers_an_installed_adapter_and_polls_it(world, example_installed
     with tenant_scope(world.acme):
         outcome = source_poll_once(source=source)
     assert outcome.error == ""
-    assert outcome.report is not None and outcome.report.stored == 4
+    assert outcome.report is not None
+    assert outcome.report.stored == 4
     stored = Mention.all_tenants.filter(tenant=world.acme, source=source)
     assert sorted(stored.values_list("external_id", flat=True)) == [
         f"example-{n}" for n in range(4)

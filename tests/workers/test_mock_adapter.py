@@ -88,7 +88,8 @@ def is_reply(item: RawMention) -> bool:
 
 def test_it_is_the_registered_mock_kind():
     assert registry.adapter_class("mock") is MockAdapter
-    assert MockAdapter.kind == "mock" and MockAdapter.platform == "mock"
+    assert MockAdapter.kind == "mock"
+    assert MockAdapter.platform == "mock"
 
 
 def test_it_fills_defaults_and_derives_the_brand_handle():
@@ -222,7 +223,8 @@ def test_it_backfills_the_configured_history_on_the_first_poll():
     oldest = min(m.published_at for m in items)
     assert NOW - timedelta(days=10, minutes=5) <= oldest < NOW - timedelta(days=9)
     nothing = make(backfill_days=0).fetch(cursor=None)
-    assert nothing.mentions == [] and nothing.next_cursor == {"slot": NOW_SLOT}
+    assert nothing.mentions == []
+    assert nothing.next_cursor == {"slot": NOW_SLOT}
 
 
 def test_it_gives_each_mention_a_stable_id_a_url_and_an_aware_time_in_its_slot():
@@ -274,7 +276,8 @@ def test_it_replies_to_most_complaints_within_minutes_when_steady():
         parent = by_id.get(reply.parent_external_id)
         if parent is not None:
             delays.append(reply.published_at - parent.published_at)
-    assert delays and all(timedelta(minutes=30) <= d <= timedelta(minutes=90) for d in delays)
+    assert delays
+    assert all(timedelta(minutes=30) <= d <= timedelta(minutes=90) for d in delays)
     complaints = {i for i in by_id if i.count("-") == 2} & {r.parent_external_id for r in replies}
     assert complaints
 
@@ -468,8 +471,10 @@ def test_it_feeds_the_pipeline_with_threads_the_brand_answered(world):
     source.save(update_fields=["config"])
     with tenant_scope(world.acme):
         outcome = source_poll_once(source=source)
-    assert outcome.error == "" and outcome.report is not None
-    assert outcome.report.stored > 500 and outcome.report.rejected == 0
+    assert outcome.error == ""
+    assert outcome.report is not None
+    assert outcome.report.stored > 500
+    assert outcome.report.rejected == 0
     stored = Mention.all_tenants.filter(tenant=world.acme, source=source)
     replies = stored.filter(is_brand_reply=True)
     assert replies.exists()

@@ -254,7 +254,8 @@ def test_every_task_has_time_limits_below_the_brokers_visibility_timeout(setting
     for name, task in ours.items():
         soft = task.soft_time_limit or conf.task_soft_time_limit
         hard = task.time_limit or conf.task_time_limit
-        assert soft and hard, f"{name} has no time limit"
+        assert soft, f"{name} has no time limit"
+        assert hard, f"{name} has no time limit"
         assert soft < hard < visibility, name
     source_poll_task = ours["workers.tasks.polling.source_poll"]
     assert source_poll_task.soft_time_limit > settings.DENGAR["FEED_FETCH_DEADLINE_SECONDS"]
@@ -270,7 +271,8 @@ def test_a_working_poll_keeps_renewing_its_claim_until_it_is_no_longer_its_own()
     with ClaimHeartbeat(source_id=source.pk, token=claim.token, interval=0.2) as heartbeat:
         time.sleep(0.9)
         renewed = Source.all_tenants.get(pk=source.pk).claimed_until
-        assert renewed > claim.token and heartbeat.renewals >= 2
+        assert renewed > claim.token
+        assert heartbeat.renewals >= 2
         # The batch is stored and the claim let go: the heartbeat must not take it back.
         Source.all_tenants.filter(pk=source.pk).update(claimed_until=None)
         time.sleep(0.5)
@@ -292,4 +294,5 @@ def test_a_sources_last_error_never_shows_credentials(world, eager, caplog):
     for secret in ("bob", "hunter2", "s3cr3t", "AbCdEf0123456789xyz", "eyJhbGciOi"):
         assert secret not in source.last_error
         assert secret not in caplog.text  # nor in the worker's log line about it
-    assert "feeds.example.com/acme.rss?format=rss" in source.last_error and "HTTP 503" in source.last_error
+    assert "feeds.example.com/acme.rss?format=rss" in source.last_error
+    assert "HTTP 503" in source.last_error

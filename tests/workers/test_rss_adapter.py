@@ -53,7 +53,7 @@ def server() -> Iterator[FeedServer]:
     feeds = FeedServer(base="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:  # the name http.server calls
             headers = {k.lower(): v for k, v in self.headers.items()}
             feeds.requests.append((self.path, headers))
             route = feeds.routes.get(self.path)
@@ -418,4 +418,5 @@ def test_a_refused_feed_does_not_tell_the_tenant_what_an_internal_name_resolves_
 
     source.refresh_from_db()
     assert "db.internal: not a public address" in source.last_error
-    assert "10.0.0.5" not in source.last_error and "10.0.0" not in source.last_error
+    assert "10.0.0.5" not in source.last_error
+    assert "10.0.0" not in source.last_error

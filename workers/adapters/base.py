@@ -74,6 +74,31 @@ class ConfigField:
     # passed the other checks, return the problem with it, or None.
     check: Callable[[Any], str | None] | None = None
 
+    def typed(self, value: Any) -> tuple[bool, Any]:
+        """Whether ``value`` has this field's type (a bool is no number; an int is a float), and
+        the value as stored."""
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            return True, float(value)
+        ok_type = isinstance(value, self.type) and not (self.type in (int, float) and isinstance(value, bool))
+        return ok_type, value
+
+    def problems(self, value: Any) -> list[str]:
+        """What is wrong with a value of the right type; ``check`` runs only if nothing else is."""
+        found: list[str] = []
+        if self.choices is not None and value not in self.choices:
+            found.append(f"Must be one of: {', '.join(map(str, self.choices))}.")
+        if self.min_value is not None and value < self.min_value:
+            found.append(f"Must be at least {self.min_value}.")
+        if self.max_value is not None and value > self.max_value:
+            found.append(f"Must be at most {self.max_value}.")
+        if isinstance(value, str) and self.required and not value.strip():
+            found.append("This field may not be blank.")
+        if self.check is not None and not found:
+            problem = self.check(value)
+            if problem:
+                found.append(problem)
+        return found
+
 
 @dataclass(frozen=True)
 class ConfigSchema:
@@ -83,41 +108,23 @@ class ConfigSchema:
         """Return the config with defaults filled in, or raise ConfigError naming each field."""
         if not isinstance(config, Mapping):
             raise ConfigError({"config": ["Must be a JSON object."]})
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[str]] = {
+            key: ["Unknown setting for this source kind."] for key in config if key not in self.fields
+        }
         clean: dict[str, Any] = {}
-        for key in config:
-            if key not in self.fields:
-                errors.setdefault(key, []).append("Unknown setting for this source kind.")
         for name, spec in self.fields.items():
             if name not in config or config[name] is None:
                 if spec.required:
-                    errors.setdefault(name, []).append("This field is required.")
+                    errors[name] = ["This field is required."]
                 elif spec.default is not None:
                     clean[name] = spec.default
                 continue
-            value = config[name]
-            ok_type = isinstance(value, spec.type) and not (
-                spec.type in (int, float) and isinstance(value, bool)
-            )
-            if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
-                ok_type, value = True, float(value)
-            if not ok_type:
-                errors.setdefault(name, []).append(f"Must be of type {spec.type.__name__}.")
-                continue
-            if spec.choices is not None and value not in spec.choices:
-                allowed = ", ".join(map(str, spec.choices))
-                errors.setdefault(name, []).append(f"Must be one of: {allowed}.")
-            if spec.min_value is not None and value < spec.min_value:
-                errors.setdefault(name, []).append(f"Must be at least {spec.min_value}.")
-            if spec.max_value is not None and value > spec.max_value:
-                errors.setdefault(name, []).append(f"Must be at most {spec.max_value}.")
-            if isinstance(value, str) and spec.required and not value.strip():
-                errors.setdefault(name, []).append("This field may not be blank.")
-            if spec.check is not None and name not in errors:
-                problem = spec.check(value)
-                if problem:
-                    errors.setdefault(name, []).append(problem)
-            clean[name] = value
+            ok_type, value = spec.typed(config[name])
+            problems = spec.problems(value) if ok_type else [f"Must be of type {spec.type.__name__}."]
+            if problems:
+                errors[name] = problems
+            if ok_type:
+                clean[name] = value
         if errors:
             raise ConfigError(errors)
         return clean

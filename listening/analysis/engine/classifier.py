@@ -120,6 +120,19 @@ class EngineClassifier:
             for i, (norm, tk) in enumerate(parsed)
         ]
 
+    def _learned_sentiment(self, sent_p: np.ndarray, lex: float) -> tuple[float, str]:
+        """The learned model's sentiment, nudged by the word lists' score ``lex``."""
+        z = np.log(np.maximum(sent_p, 1e-9))
+        z[self._pos] += LEXICON_NUDGE * lex * 2
+        z[self._neg] -= LEXICON_NUDGE * lex * 2
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        score = float(p[self._pos] - p[self._neg])
+        sentiment = ("negative", "neutral", "positive")[
+            (self._neg, self._neu, self._pos).index(int(p.argmax()))
+        ]
+        return score, sentiment
+
     def _one(self, norm: str, tk: Tokens, sent_p: np.ndarray, spam_model_z: float) -> Analysis:
         if not tk.words:
             return Analysis(
@@ -136,19 +149,7 @@ class EngineClassifier:
         # Sentiment: the learned model wherever it applies; for text in no known language it
         # still beats the word lists (3-fold CV on the SmSA training file: 0.70 against 0.47).
         learned = lang in ("id", "ms", "other")
-        if learned:
-            z = np.log(np.maximum(sent_p, 1e-9))
-            z[self._pos] += LEXICON_NUDGE * lex * 2
-            z[self._neg] -= LEXICON_NUDGE * lex * 2
-            p = np.exp(z - z.max())
-            p /= p.sum()
-            score = float(p[self._pos] - p[self._neg])
-            sentiment = ("negative", "neutral", "positive")[
-                (self._neg, self._neu, self._pos).index(int(p.argmax()))
-            ]
-        else:
-            score = lex
-            sentiment = "negative" if score < -0.2 else "positive" if score > 0.2 else "neutral"
+        score, sentiment = self._learned_sentiment(sent_p, lex) if learned else _lexicon_sentiment(lex)
 
         # Spam
         strength, evidence = complaint_strength(tk)
@@ -168,15 +169,7 @@ class EngineClassifier:
         is_spam = spam_z > 0
 
         # Complaint
-        if score < 0:
-            strength += -1.5 * score
-        elif score > 0:
-            strength -= 2.0 * score
-        if tk.n_question >= 2:
-            strength += 0.5
-        if tk.n_upper_words >= 2:
-            strength += 0.3
-        complaint_z = strength - COMPLAINT_THRESHOLD[lang]
+        complaint_z = _with_tone(strength, score, tk) - COMPLAINT_THRESHOLD[lang]
         # The learned (review) sentiment calls "biasa aja sih" (just ordinary) negative: that is
         # criticism, not a complaint that asks for an answer, so there it takes at least one real
         # cue of a service failure. English sentiment comes from the cues' own word lists.
@@ -189,24 +182,43 @@ class EngineClassifier:
             sentiment = "negative"
             score = min(score, -0.3)
 
-        # Intent
-        if is_complaint:
-            intent = "complaint"
-        elif tk.n_question or _starts_with_question(tk.raw):
-            intent = "question"
-        elif sentiment == "positive" and (score > 0.5 or any(w in lx.PRAISE_WORDS
-                                                             for w in words)):
-            intent = "praise"
-        else:
-            intent = "other"
         return Analysis(
             lang=lang,
             sentiment_score=round(max(-1.0, min(1.0, score)), 3),
             sentiment=sentiment,
-            intent=intent,
+            intent=_intent(tk, is_complaint=is_complaint, sentiment=sentiment, score=score),
             is_complaint=is_complaint,
             complaint_confidence=round(confidence, 3),
             is_spam=is_spam,
             normalised_text=norm,
             evidence=tuple(w for _, w in evidence[:5]) if is_complaint else (),
         )
+
+
+def _lexicon_sentiment(lex: float) -> tuple[float, str]:
+    """The word lists' own sentiment: their score, and its label."""
+    return lex, "negative" if lex < -0.2 else "positive" if lex > 0.2 else "neutral"
+
+
+def _with_tone(strength: float, score: float, tk: Tokens) -> float:
+    """The complaint cues' strength, raised by negative and lowered by positive sentiment, raised
+    by repeated questions and by shouting."""
+    if score < 0:
+        strength += -1.5 * score
+    elif score > 0:
+        strength -= 2.0 * score
+    if tk.n_question >= 2:
+        strength += 0.5
+    if tk.n_upper_words >= 2:
+        strength += 0.3
+    return strength
+
+
+def _intent(tk: Tokens, *, is_complaint: bool, sentiment: str, score: float) -> str:
+    if is_complaint:
+        return "complaint"
+    if tk.n_question or _starts_with_question(tk.raw):
+        return "question"
+    if sentiment == "positive" and (score > 0.5 or any(w in lx.PRAISE_WORDS for w in tk.words)):
+        return "praise"
+    return "other"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -201,29 +202,32 @@ class SlotGenerator:
             )
         if name == "brand":
             return self.brand
-        if name == "product":
-            return rng.choice(texts.PRODUCTS[lang])
-        if name == "issue":
-            return rng.choice(texts.ISSUES[lang])
-        if name == "n":
-            return str(rng.randint(2, 5))
-        if name == "days":
-            return str(rng.randint(2, 14))
-        if name == "hours":
-            return str(rng.randint(2, 12))
-        if name == "emoji":
-            return rng.choice(texts.EMOJI_BY_CATEGORY[category])
-        if name == "city":
-            return rng.choice(texts.CITIES)
         if name == "order":
             return f"{self._order_prefix}{rng.randrange(10_000_000, 99_999_999)}"
-        if name == "phone":
-            if lang == "ms":
-                return f"01{rng.randint(1, 9)}-{rng.randrange(100, 999)} {rng.randrange(1000, 9999)}"
-            return f"08{rng.randint(11, 99)}-{rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}"
-        if name == "link":
-            return rng.choice(texts.LINKS)
-        raise KeyError(name)
+        fill = _FILLS.get(name)
+        if fill is None:
+            raise KeyError(name)
+        return fill(rng, category, lang)
+
+
+def _phone(rng: random.Random, lang: str) -> str:
+    if lang == "ms":
+        return f"01{rng.randint(1, 9)}-{rng.randrange(100, 999)} {rng.randrange(1000, 9999)}"
+    return f"08{rng.randint(11, 99)}-{rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}"
+
+
+# The template placeholders that need neither the brand nor the generator: (rng, category, lang).
+_FILLS: dict[str, Callable[[random.Random, str, str], str]] = {
+    "product": lambda rng, category, lang: rng.choice(texts.PRODUCTS[lang]),
+    "issue": lambda rng, category, lang: rng.choice(texts.ISSUES[lang]),
+    "n": lambda rng, category, lang: str(rng.randint(2, 5)),
+    "days": lambda rng, category, lang: str(rng.randint(2, 14)),
+    "hours": lambda rng, category, lang: str(rng.randint(2, 12)),
+    "emoji": lambda rng, category, lang: rng.choice(texts.EMOJI_BY_CATEGORY[category]),
+    "city": lambda rng, category, lang: rng.choice(texts.CITIES),
+    "phone": lambda rng, category, lang: _phone(rng, lang),
+    "link": lambda rng, category, lang: rng.choice(texts.LINKS),
+}
 
 
 def broken(item: RawMention, rng: random.Random) -> RawMention:
