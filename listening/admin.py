@@ -39,10 +39,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     actions = ["revoke"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
     @admin.action(description=_("Revoke the selected tokens"))
-    def revoke(self, request, queryset):  # type: ignore[no-untyped-def]
+    def revoke(self, request, queryset):
         revoked = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
         self.message_user(request, _("%(count)d token(s) revoked.") % {"count": revoked})

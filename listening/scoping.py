@@ -67,7 +67,8 @@ def exit_tenant_scope(token: contextvars.Token[Tenant | None]) -> None:
 class TenantScopedQuerySet(models.QuerySet):
     """What ``Model.objects`` returns. Its filter keeps reads in the tenant, but a write does not
     pass through a filter: ``create`` (and so ``get_or_create``, ``update_or_create`` and a
-    manager's ``create``) and ``bulk_create`` stamp the scope's tenant and refuse another one."""
+    manager's ``create``) and ``bulk_create`` stamp the scope's tenant and refuse another one, and
+    ``update`` refuses to change a row's tenant."""
 
     def _scope_tenant_of(self, obj: models.Model) -> None:
         tenant = current_tenant()
@@ -89,6 +90,12 @@ class TenantScopedQuerySet(models.QuerySet):
         for obj in objs:
             self._scope_tenant_of(obj)
         return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        # Rows stay in their tenant: an update that names a tenant would move them out of scope.
+        if "tenant" in kwargs or "tenant_id" in kwargs:
+            raise TenantScopeMissing("Refusing to move rows to another tenant")
+        return super().update(**kwargs)
 
 
 class TenantScopedManager(models.Manager):

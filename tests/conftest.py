@@ -57,13 +57,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def fast_password_hashing(settings):
     """The production hasher costs about half a second a user; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):  # type: ignore[no-untyped-def]
+def fresh_cache(settings):
     """Each test its own empty cache: throttle and lockout counts never leak between tests, and
     the suite never flushes a Redis it shares with the Celery broker."""
     settings.CACHES = {"default": {
@@ -102,7 +102,7 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def fake_classifier(settings):  # type: ignore[no-untyped-def]
+def fake_classifier(settings):
     """Ingestion with tests.fakes.FakeClassifier: "broken" is a complaint, "buy now" spam."""
     settings.DENGAR = {**settings.DENGAR, "CLASSIFIER": fakes.FAKE}
     get_classifier.cache_clear()
@@ -179,7 +179,7 @@ class _TokenPerTenantClient(APIClient):
             if tenant is not None:
                 self._keys[slug] = self._key_for(tenant)
         if slug in self._keys:
-            return self._keys[slug]  # type: ignore[index]
+            return self._keys[slug]
         if not self._keys:
             tenant = Tenant.objects.order_by("pk").first()
             if tenant is None:

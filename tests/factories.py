@@ -21,7 +21,7 @@ class TenantOwnedFactory(factory.django.DjangoModelFactory):
         abstract = True
 
     @classmethod
-    def _get_manager(cls, model_class):  # type: ignore[no-untyped-def]
+    def _get_manager(cls, model_class):
         return model_class.all_tenants
 
 
@@ -35,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
 
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])

@@ -96,7 +96,7 @@ class _RecordingEnviron(dict[str, str]):
         super().__init__(values)
         self.read: set[str] = set()
 
-    def get(self, key, default=None):  # type: ignore[no-untyped-def,override]
+    def get(self, key, default=None):
         self.read.add(key)
         return super().get(key, default)
 

@@ -62,7 +62,7 @@ def test_workers_threads_timeout_and_the_trusted_proxy_come_from_the_environment
 
 # --- The production server, for real --------------------------------------------------------------
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None
 
 

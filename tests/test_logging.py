@@ -36,7 +36,7 @@ def json_log():
         text = stream.getvalue()
         return [json.loads(line) for line in text.splitlines() if line]
 
-    lines.text = stream.getvalue  # type: ignore[attr-defined]
+    lines.text = stream.getvalue
     yield lines
     root.removeHandler(handler)
     root.setLevel(previous)

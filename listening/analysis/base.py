@@ -34,4 +34,4 @@ class Classifier(Protocol):
 def get_classifier() -> Classifier:
     """The backend named by ``DENGAR["CLASSIFIER"]``, built once per process."""
     module, _, name = settings.DENGAR["CLASSIFIER"].rpartition(".")
-    return getattr(import_module(module), name)()  # type: ignore[no-any-return]
+    return getattr(import_module(module), name)()

@@ -29,7 +29,7 @@ class _BadTokenThrottle(AnonRateThrottle):
     """The anonymous rate and count, keyed by address without asking who the user is (this runs
     while DRF is still finding that out)."""
 
-    def get_cache_key(self, request: Request, view: APIView | None) -> str:  # type: ignore[override]
+    def get_cache_key(self, request: Request, view: APIView | None) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 

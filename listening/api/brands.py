@@ -151,4 +151,4 @@ class BrandViewSet(TenantScopedViewSetMixin, GenericViewSet):
 
     def _output(self, pk: int) -> dict[str, Any]:
         # Read back through the scoped queryset, so accounts are the stored ones.
-        return BrandOutputSerializer(self.get_queryset().get(pk=pk)).data  # type: ignore[return-value]
+        return BrandOutputSerializer(self.get_queryset().get(pk=pk)).data

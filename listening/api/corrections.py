@@ -48,7 +48,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=model.all_tenants.none(), **kwargs)  # type: ignore[attr-defined]
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.scoped_model.objects.all()  # type: ignore[attr-defined,no-any-return]
+        return self.scoped_model.objects.all()  # type: ignore[attr-defined]
 
 
 ALL_LABELS = sorted({label for labels in FIELD_LABELS.values() for label in labels})

@@ -31,7 +31,7 @@ class CursorPagination(pagination.CursorPagination):
         # a client asking for what it cannot have is told so (and the schema gives the range).
         given = request.query_params.get(self.page_size_query_param)
         if given is None:
-            return self.page_size  # type: ignore[no-any-return]
+            return self.page_size
         if not (given.isascii() and given.isdigit() and 1 <= int(given) <= self.max_page_size):
             raise ValidationError({self.page_size_query_param: [
                 _("A whole number from 1 to %(max)d.") % {"max": self.max_page_size}]})
@@ -47,7 +47,7 @@ class CursorPagination(pagination.CursorPagination):
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list[Any] | None:
         self._model = queryset.model
-        return super().paginate_queryset(queryset, request, view)  # type: ignore[no-any-return]
+        return super().paginate_queryset(queryset, request, view)
 
     def decode_cursor(self, request: Any) -> pagination.Cursor | None:
         cursor = super().decode_cursor(request)

@@ -61,7 +61,7 @@ class TenantDetailOutputSerializer(TenantOutputSerializer):
 
     @extend_schema_field(TenantFlagsSummarySerializer)
     def get_flags(self, tenant: Tenant) -> dict[str, Any]:
-        return TenantFlagsSummarySerializer(self.context["flags"]).data  # type: ignore[return-value]
+        return TenantFlagsSummarySerializer(self.context["flags"]).data
 
 
 class TenantListView(GenericAPIView):

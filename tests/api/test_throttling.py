@@ -12,7 +12,7 @@ from tests import factories
 
 
 @pytest.fixture
-def rates(monkeypatch):  # type: ignore[no-untyped-def]
+def rates(monkeypatch):
     """Small rates for the test (the throttle classes read theirs once, at import)."""
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
                         {"user": "3/min", "anon": "3/min", "token_create": "2/min"})

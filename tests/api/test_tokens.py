@@ -21,7 +21,7 @@ def token_client(key: str) -> APIClient:
     return client
 
 
-def signed_in(user) -> APIClient:  # type: ignore[no-untyped-def]
+def signed_in(user) -> APIClient:
     client = APIClient()
     client.force_login(user)
     return client

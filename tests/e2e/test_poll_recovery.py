@@ -74,11 +74,11 @@ def stored_since(source: Source, instant: datetime) -> bool:
 RECEIVED = re.compile(r"Task workers\.tasks\.polling\.source_poll\[[^\]]+\] received")
 
 
-def polls_received(log) -> int:  # type: ignore[no-untyped-def]
+def polls_received(log) -> int:
     return len(RECEIVED.findall(log.read_text()))
 
 
-def kill_mid_poll(worker: Worker, log, *, whole_worker: bool) -> datetime:  # type: ignore[no-untyped-def]
+def kill_mid_poll(worker: Worker, log, *, whole_worker: bool) -> datetime:
     """SIGKILL the pool process (or the whole worker) one second into a poll's slow fetch."""
     seen = polls_received(log)
     wait_for(lambda: polls_received(log) > seen, timeout=30, what="a poll to start", log=log)

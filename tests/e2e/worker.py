@@ -67,7 +67,7 @@ def celery_worker(*, concurrency: int = 2, log: Path) -> Iterator[Worker]:
                 worker.kill()
 
 
-def wait_for(predicate, *, timeout: float, what: str, log: Path | None = None) -> None:  # type: ignore[no-untyped-def]
+def wait_for(predicate, *, timeout: float, what: str, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -16,16 +16,16 @@ from tests import factories
 WINDOW = 15 * 60
 
 
-def dashboard_login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def dashboard_login(client: Client, username: str, password: str):
     return client.post("/login/", {"username": username, "password": password})
 
 
-def admin_login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def admin_login(client: Client, username: str, password: str):
     return client.post("/admin/login/?next=/admin/", {"username": username, "password": password,
                                                        "next": "/admin/"})
 
 
-def token_login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
+def token_login(client: Client, username: str, password: str):
     return APIClient().post("/api/v1/auth/token/", {"username": username, "password": password,
                                                      "tenant": "acme"})
 
@@ -39,14 +39,14 @@ LOGINS = {
 
 
 @pytest.fixture
-def staff_owner(world):  # type: ignore[no-untyped-def]
+def staff_owner(world):
     world.owner.is_staff = True
     world.owner.save(update_fields=["is_staff"])
     return world.owner
 
 
 @pytest.fixture
-def later(monkeypatch):  # type: ignore[no-untyped-def]
+def later(monkeypatch):
     """Moves the clock (that of the cache entries too) past the lockout window."""
     real = time.time
 

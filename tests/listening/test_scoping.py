@@ -50,3 +50,12 @@ def test_the_guard_holds_on_the_queryset_path_too(world):
     assert not Brand.all_tenants.filter(tenant=world.globex, name__in=["Sneaky", "Sly"]).exists()
     with pytest.raises(TenantScopeMissing):
         Brand.objects.all().create(tenant=world.acme, name="Nobody's")
+
+
+def test_an_update_through_the_scoped_manager_cannot_move_rows_to_another_tenant(world):
+    with tenant_scope(world.acme):
+        for change in ({"tenant": world.globex}, {"tenant_id": world.globex.pk}):
+            with pytest.raises(TenantScopeMissing, match="another tenant"):
+                Brand.objects.filter(name="Acme").update(**change)
+        assert Brand.objects.filter(name="Acme").update(name="Acme Co") == 1
+    assert Brand.all_tenants.get(pk=world.acme_brand.pk).tenant_id == world.acme.pk

@@ -109,13 +109,13 @@ class _Bounded:
     read_timeout: float | None = None
 
     def recv(self, *args: Any) -> bytes:
-        return _bounded(self, super().recv, *args)  # type: ignore[misc,no-any-return]
+        return _bounded(self, super().recv, *args)  # type: ignore[misc]
 
     def recv_into(self, *args: Any) -> int:
-        return _bounded(self, super().recv_into, *args)  # type: ignore[misc,no-any-return]
+        return _bounded(self, super().recv_into, *args)  # type: ignore[misc]
 
     def send(self, *args: Any) -> int:
-        return _bounded(self, super().send, *args)  # type: ignore[misc,no-any-return]
+        return _bounded(self, super().send, *args)  # type: ignore[misc]
 
     def sendall(self, *args: Any) -> None:
         _bounded(self, super().sendall, *args)  # type: ignore[misc]

@@ -48,7 +48,7 @@ def _offered(kind: str) -> bool:
 
 def _import(path: str) -> type[SourceAdapter]:
     module, _, name = path.rpartition(".")
-    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+    return getattr(import_module(module), name)
 
 
 @cache
@@ -88,7 +88,7 @@ def _adapter_class(kind: str) -> type[SourceAdapter]:
     cls = ep.load()
     if not (isinstance(cls, type) and issubclass(cls, SourceAdapter)):
         raise UnknownAdapter(f"{kind}: {ep.value} is not a SourceAdapter")
-    return cls  # type: ignore[no-any-return]
+    return cls
 
 
 def build(kind: str, config: Any) -> SourceAdapter:

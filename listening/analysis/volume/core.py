@@ -124,7 +124,7 @@ class CoreState:
             elif f.name in BOOL_FIELDS or f.name == "ring_ok":
                 arr = np.array(raw, dtype=bool)
             else:
-                arr = np.array([np.nan if v is None else v for v in raw], dtype=float)  # type: ignore[union-attr]
+                arr = np.array([np.nan if v is None else v for v in raw], dtype=float)
             kwargs[f.name] = arr.reshape(shape)
         return cls(**kwargs)  # type: ignore[arg-type]
 

@@ -56,7 +56,7 @@ def spam_signals(texts: Iterable[str]) -> tuple[list[list[str]], np.ndarray]:
     return [tk.words for tk in parsed], np.asarray(signals, dtype=float).reshape(-1, len(spam.DENSE))
 
 
-def matrix(docs: list[list[str]], keep: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+def matrix(docs: list[list[str]], keep: np.ndarray | None = None):
     """The feature matrix the runtime sees (see ``LinearModels.logits``), optionally with only
     the columns in ``keep``."""
     from scipy import sparse
@@ -77,7 +77,7 @@ def frequent_buckets(docs: list[list[str]], min_df: int) -> np.ndarray:
     return np.flatnonzero(df >= min_df)
 
 
-def fit_logreg(x, y: list[str], c: float, seed: int = 0):  # type: ignore[no-untyped-def]
+def fit_logreg(x, y: list[str], c: float, seed: int = 0):
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(
@@ -96,7 +96,7 @@ class OneVsRest:
     intercept_: np.ndarray
 
 
-def fit_nblr(x, y: list[str], c: float, alpha: float = 1.0, seed: int = 0) -> OneVsRest:  # type: ignore[no-untyped-def]
+def fit_nblr(x, y: list[str], c: float, alpha: float = 1.0, seed: int = 0) -> OneVsRest:
     """One-vs-rest logistic regression over naive-Bayes-scaled features (NBSVM, Wang and
     Manning 2012). The scaling folds into the weights, so inference stays one linear layer."""
     from sklearn.linear_model import LogisticRegression
