@@ -26,7 +26,7 @@ class CursorPagination(pagination.CursorPagination):
     def max_page_size(self) -> int:  # type: ignore[override]
         return limit("PAGE_SIZE_MAX")
 
-    def get_page_size(self, request: Any) -> int:
+    def get_page_size(self, request: Any) -> int | None:
         # DRF falls back to the default for a page size it cannot read, and clips one too large;
         # a client asking for what it cannot have is told so (and the schema gives the range).
         given = request.query_params.get(self.page_size_query_param)
@@ -69,11 +69,11 @@ class CursorPagination(pagination.CursorPagination):
 class ByNamePagination(CursorPagination):
     """For rows whose name is unique per tenant (brands, sources); id breaks any tie."""
 
-    ordering = ("name", "id")
+    ordering = ("name", "id")  # type: ignore[assignment]  # DRF takes a tuple; the stub says str only
 
 
 class NewestPublishedPagination(CursorPagination):
     """Mentions, newest first by publication. The cursor keeps its place among equal
     timestamps by offset, and id orders them, so a page never repeats or skips a row."""
 
-    ordering = ("-published_at", "-id")
+    ordering = ("-published_at", "-id")  # type: ignore[assignment]  # as above
