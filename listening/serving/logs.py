@@ -78,21 +78,37 @@ _URL_PASSWORD = re.compile(r"://[^\s:/@]*:([^\s@/]+)@")
 _MIN_LITERAL = 8
 
 
+# The last answer of _known_secret_values and what it was computed from: the environment and the
+# secret key rarely change, and the filter asks on every record.
+_known_secrets_memo: tuple[tuple[tuple[str, str], ...], str | None, list[str]] | None = None
+
+
+def _secret_key() -> str | None:
+    try:
+        from django.conf import settings
+
+        return settings.SECRET_KEY if settings.configured else None
+    except Exception:  # settings that do not load leave nothing more to hide
+        return None
+
+
 def _known_secret_values() -> list[str]:
+    global _known_secrets_memo
+    environ, secret_key = tuple(os.environ.items()), _secret_key()
+    memo = _known_secrets_memo
+    if memo is not None and memo[0] == environ and memo[1] == secret_key:
+        return memo[2]
     values: set[str] = set()
-    for name, value in os.environ.items():
+    for name, value in environ:
         if _SECRET_ENV.search(name) and len(value) >= _MIN_LITERAL:
             values.add(value)
         elif _URL_ENV.search(name):
             values.update(m for m in _URL_PASSWORD.findall(value) if len(m) >= _MIN_LITERAL)
-    try:
-        from django.conf import settings
-
-        if settings.configured and len(getattr(settings, "SECRET_KEY", "")) >= _MIN_LITERAL:
-            values.add(settings.SECRET_KEY)
-    except Exception:  # noqa: S110 - settings that do not load leave nothing more to hide
-        pass
-    return sorted(values, key=len, reverse=True)
+    if isinstance(secret_key, str) and len(secret_key) >= _MIN_LITERAL:
+        values.add(secret_key)
+    known = sorted(values, key=len, reverse=True)
+    _known_secrets_memo = (environ, secret_key, known)
+    return known
 
 
 def redact(text: str, secrets: list[str] | None = None) -> str:
