@@ -323,9 +323,7 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
     )
     first_reply: dict[str, datetime] = {}
     for reply in replies:
-        seen = first_reply.get(reply.parent_external_id)
-        if seen is None or reply.published_at < seen:
-            first_reply[reply.parent_external_id] = reply.published_at
+        _keep_earliest(first_reply, reply.parent_external_id, reply.published_at)
     # Replies stored earlier to complaints that arrive only now.
     for start in range(0, len(new_complaints), 1000):
         for parent, published_at in Mention.all_tenants.filter(
@@ -333,9 +331,7 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
             is_brand_reply=True,
             parent_external_id__in=new_complaints[start : start + 1000],
         ).values_list("parent_external_id", "published_at"):
-            seen = first_reply.get(parent)
-            if seen is None or published_at < seen:
-                first_reply[parent] = published_at
+            _keep_earliest(first_reply, parent, published_at)
     if not first_reply:
         return
     parents = list(first_reply)
@@ -359,6 +355,13 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
                 changed.append(complaint)
     Mention.all_tenants.bulk_update(changed, ["answered_at", "complaint_status"], batch_size=500)
     ComplaintEvent.all_tenants.bulk_create(events, batch_size=500)
+
+
+def _keep_earliest(first_reply: dict[str, datetime], parent: str, at: datetime) -> None:
+    """Record ``at`` as the parent's first reply unless an earlier one is already recorded."""
+    seen = first_reply.get(parent)
+    if seen is None or at < seen:
+        first_reply[parent] = at
 
 
 def _open_new_complaints(tenant_id: int, external_ids: list[str]) -> None:
