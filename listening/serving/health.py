@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger("dengar.health")
 
-HEALTH_PATHS = {"/healthz", "/readyz"}
 _migrations_applied = False  # once true for this process, it stays true: the code cannot change
 _lock = threading.Lock()
 _broker_client = None
@@ -112,6 +111,9 @@ class HealthCheckMiddleware:
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)
+
+
+HEALTH_PATHS = frozenset(HealthCheckMiddleware.views)
 
 
 def broker_backlog() -> int | None:

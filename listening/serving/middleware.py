@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
 
+from listening.serving.health import HEALTH_PATHS
 from listening.serving.logs import bound_log_context, log_context
 
 logger = logging.getLogger("dengar.request")
@@ -23,8 +24,6 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id is kept when it is a plain token a proxy or client would generate; anything else
 # (too long, spaces, quotes, newlines) is replaced, so it can go into logs and headers as is.
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{7,127}$")
-# Probes are polled every few seconds: their lines are DEBUG, not INFO.
-QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def request_id_for(request: HttpRequest) -> str:
@@ -59,7 +58,8 @@ class RequestLogMiddleware:
             tenant = getattr(request, "log_tenant", None)
             context.update(user_id=user_id, tenant=tenant)
             duration_ms = round((time.monotonic() - started) * 1000, 1)
-            level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
+            # Probes are polled every few seconds: their lines are DEBUG, not INFO.
+            level = logging.DEBUG if request.path in HEALTH_PATHS else logging.INFO
             logger.log(
                 level,
                 "%s %s %s",
