@@ -26,6 +26,14 @@ def limits(settings):
     return set_limits
 
 
+def refused_past_the_limit(client, url, first, second):
+    """POST ``first``, which is accepted, then ``second``, which is refused: its errors."""
+    assert client.post(url, first, format="json").status_code == 201
+    response = client.post(url, second, format="json")
+    assert response.status_code == 400
+    return response.json()
+
+
 def brand(**overrides):
     return {"name": "Acme Shoes", "keywords": ["acme shoes"], **overrides}
 
@@ -63,11 +71,9 @@ def test_a_brand_with_too_many_accounts_is_refused(world, api_client_for):
 
 def test_a_tenant_cannot_have_more_brands_than_the_limit(world, api_client_for, limits):
     limits(BRANDS_PER_TENANT=2)  # Acme has one
-    client = api_client_for(world.owner)
-    assert client.post(f"{BASE}/brands/", brand(), format="json").status_code == 201
-    response = client.post(f"{BASE}/brands/", brand(name="Acme Hats"), format="json")
-    assert response.status_code == 400
-    assert response.json()["name"] == ["This tenant already has 2 brands, the most it may have."]
+    errors = refused_past_the_limit(
+        api_client_for(world.owner), f"{BASE}/brands/", brand(), brand(name="Acme Hats"))
+    assert errors["name"] == ["This tenant already has 2 brands, the most it may have."]
 
 
 def source(**overrides):
@@ -76,11 +82,9 @@ def source(**overrides):
 
 def test_a_tenant_cannot_have_more_sources_than_the_limit(world, api_client_for, limits):
     limits(SOURCES_PER_TENANT=2)  # Acme has one
-    client = api_client_for(world.owner)
-    assert client.post(f"{BASE}/sources/", source(), format="json").status_code == 201
-    response = client.post(f"{BASE}/sources/", source(name="Second"), format="json")
-    assert response.status_code == 400
-    assert response.json()["name"] == ["This tenant already has 2 sources, the most it may have."]
+    errors = refused_past_the_limit(
+        api_client_for(world.owner), f"{BASE}/sources/", source(), source(name="Second"))
+    assert errors["name"] == ["This tenant already has 2 sources, the most it may have."]
 
 
 def test_a_config_larger_than_the_limit_is_refused(world, api_client_for):
@@ -141,33 +145,28 @@ def test_the_mock_adapter_is_off_by_default_in_production_only(tmp_path):
 
 def test_a_tenant_cannot_have_more_rules_than_the_limit(world, api_client_for, limits):
     limits(RULES_PER_TENANT=1)
-    client = api_client_for(world.owner)
-    created = client.post(f"{BASE}/rules/", {"phrase": "no signal", "effect": "complaint"}, format="json")
-    assert created.status_code == 201
-    response = client.post(f"{BASE}/rules/", {"phrase": "refund", "effect": "complaint"}, format="json")
-    assert response.status_code == 400
-    assert response.json()["phrase"] == ["This tenant already has 1 rules, the most it may have."]
+    errors = refused_past_the_limit(
+        api_client_for(world.owner), f"{BASE}/rules/",
+        {"phrase": "no signal", "effect": "complaint"}, {"phrase": "refund", "effect": "complaint"})
+    assert errors["phrase"] == ["This tenant already has 1 rules, the most it may have."]
     assert TenantRule.all_tenants.filter(tenant=world.acme).count() == 1
 
 
 def test_a_tenant_cannot_have_more_holidays_than_the_limit(world, api_client_for, limits):
     limits(HOLIDAYS_PER_TENANT=1)
-    client = api_client_for(world.owner)
-    assert client.post(f"{BASE}/holidays/", {"date": "2026-12-25", "name": "Natal"}, format="json").status_code == 201
-    response = client.post(f"{BASE}/holidays/", {"date": "2026-12-26", "name": "Cuti"}, format="json")
-    assert response.status_code == 400
-    assert "date" in response.json()
+    errors = refused_past_the_limit(
+        api_client_for(world.owner), f"{BASE}/holidays/",
+        {"date": "2026-12-25", "name": "Natal"}, {"date": "2026-12-26", "name": "Cuti"})
+    assert "date" in errors
     assert TenantHoliday.all_tenants.filter(tenant=world.acme).count() == 1
 
 
 def test_a_tenant_cannot_have_more_alert_channels_than_the_limit(world, api_client_for, limits):
     limits(ALERT_CHANNELS_PER_TENANT=1)
-    client = api_client_for(world.owner)
     hook = {"kind": "webhook", "target": "https://hooks.example.com/x"}
-    assert client.post(f"{BASE}/alert-channels/", {"name": "a", **hook}, format="json").status_code == 201
-    response = client.post(f"{BASE}/alert-channels/", {"name": "b", **hook}, format="json")
-    assert response.status_code == 400
-    assert "name" in response.json()
+    errors = refused_past_the_limit(
+        api_client_for(world.owner), f"{BASE}/alert-channels/", {"name": "a", **hook}, {"name": "b", **hook})
+    assert "name" in errors
     assert AlertChannel.all_tenants.filter(tenant=world.acme).count() == 1
 
 
