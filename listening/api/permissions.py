@@ -79,10 +79,10 @@ class TokenScopeAllows(BasePermission):
     message = _("This token is read-only.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        from listening.models import ApiToken
+        from listening.api.authentication import request_token
 
-        token = getattr(request, "auth", None)
-        if not isinstance(token, ApiToken) or not token.read_only:
+        token = request_token(request)
+        if token is None or not token.read_only:
             return True
         method = request.method or ""
         # A method without a handler is the view's 405, not a 403.
