@@ -85,13 +85,18 @@ def readiness() -> dict[str, str]:
     return results
 
 
+def is_ready(checks: dict[str, str]) -> bool:
+    """Whether the outcomes of readiness() let this instance serve: none is failing."""
+    return all(outcome != "failing" for outcome in checks.values())
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
 def readyz(request: HttpRequest) -> HttpResponse:
     checks = readiness()
-    ready = all(outcome != "failing" for outcome in checks.values())
+    ready = is_ready(checks)
     body = {"status": "ok" if ready else "unavailable", "checks": checks}
     return JsonResponse(body, status=200 if ready else 503)
 

@@ -15,14 +15,14 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from listening.selectors.operations import alerts_status, sources_status
-from listening.serving.health import broker_backlog, readiness
+from listening.serving.health import broker_backlog, is_ready, readiness
 
 
 def deployment_status() -> dict[str, Any]:
     checks = readiness()
     db = dj_database_url.parse(settings.DATABASE_URL)
     status: dict[str, Any] = {
-        "ready": all(outcome != "failing" for outcome in checks.values()),
+        "ready": is_ready(checks),
         "checks": checks,
         "environment": settings.DENGAR_ENV,
         # Where, never with which password.
