@@ -31,6 +31,11 @@ def poll_lease() -> timedelta:
     return timedelta(seconds=settings.DENGAR["POLL_LEASE_SECONDS"])
 
 
+def _unclaimed(now: datetime) -> Q:
+    """No poll holds the source: never claimed, released, or its claim lapsed before ``now``."""
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+
+
 @dataclass(frozen=True)
 class SourceClaim:
     """A poll's right to work on a source. ``token`` is the claim's ``claimed_until`` as set by
@@ -51,8 +56,7 @@ def sources_claim_due(*, limit: int | None = None) -> list[SourceClaim]:
     now = timezone.now()
     limit = limit or settings.DENGAR["POLL_CLAIM_BATCH"]
     token = now + poll_lease()
-    claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    due = Source.all_tenants.filter(claimable, paused=False, next_poll_at__lte=now)
+    due = Source.all_tenants.filter(_unclaimed(now), paused=False, next_poll_at__lte=now)
     candidates = list(due.order_by("next_poll_at").values_list("id", flat=True)[:limit])
     won = []
     for source_id in candidates:
@@ -74,8 +78,7 @@ def source_claim_confirm(*, source_id: int, token: datetime | None) -> datetime 
     lease = poll_lease()
     unpaused = Source.all_tenants.filter(id=source_id, paused=False)
     if token is None:
-        claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-        return now + lease if unpaused.filter(claimable).update(claimed_until=now + lease) == 1 else None
+        return now + lease if unpaused.filter(_unclaimed(now)).update(claimed_until=now + lease) == 1 else None
     if not unpaused.filter(claimed_until=token).exists():
         return None
     if token - now >= lease * 2 / 3:
