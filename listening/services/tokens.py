@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from listening.models import ApiToken, Tenant, TokenScope
+from listening.selectors.tokens import api_token_list
 
 TOKEN_PREFIX = "dgr_"  # noqa: S105 - marks a Dengar token (secret scanners key on it), no secret
 _PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -54,9 +55,7 @@ def api_token_create(
     conf = settings.DENGAR
     days = expires_in_days or conf["API_TOKEN_DEFAULT_DAYS"]
     days = max(1, min(int(days), conf["API_TOKEN_MAX_DAYS"]))
-    if ApiToken.objects.filter(user=user, revoked_at=None, expires_at__gt=now).count() >= conf[
-        "API_TOKENS_PER_USER"
-    ]:
+    if api_token_list(user=user, now=now).count() >= conf["API_TOKENS_PER_USER"]:
         raise TokenLimitReached()
     prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(_PREFIX_LENGTH))
     key = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
