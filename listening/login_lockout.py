@@ -87,7 +87,7 @@ def login_lockout_retry_after(*, username: str, ip: str) -> int | None:
     per_username, per_ip, _window = _limits()
     waits = []
     for key, limit in ((_username_key(username), per_username), (_key("ip", ip), per_ip)):
-        if not key or limit <= 0:
+        if limit <= 0:
             continue
         count, ends = _failures(key)
         if count >= limit:
