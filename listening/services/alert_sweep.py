@@ -30,7 +30,6 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
-from listening.jsonsafe import json_safe
 from listening.models import Alert, Brand, Mention, Source, Tenant, VolumeHourly
 from listening.models.alerts import AlertKind, AlertStatus
 from listening.selectors.overdue import AWAITING_RESPONSE, overdue_cutoff
@@ -334,9 +333,10 @@ def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict
         length = max(1, round(alert.persisted_hours * 3600 / STEP_SECONDS))
         b = alert.index + 1
         a = max(0, b - length)
-        # relative_change is inf when nothing was expected: JSON has no such number (null).
-        data.update(json_safe({k: alert.to_dict()[k] for k in (
-            "observed", "expected", "low", "high", "relative_change", "persisted_hours")}))
+        # relative_change is inf when nothing was expected: alerts_sync stores every condition's
+        # data through json_safe, which writes null for it.
+        data.update({k: alert.to_dict()[k] for k in (
+            "observed", "expected", "low", "high", "relative_change", "persisted_hours")})
         data["since"] = (start + timedelta(seconds=a * STEP_SECONDS)).isoformat()
     if brand_id is None:
         names, rows = _group([bid for _, bid, _ in part_keys], part_x)
