@@ -3,6 +3,7 @@ from listening.models.brands import Brand, BrandAccount
 from listening.models.complaints import ComplaintEvent, TenantHoliday
 from listening.models.corrections import Correction, ReclassifyRun, TenantRule
 from listening.models.mentions import Mention
+from listening.models.queue import BulkAction, BulkActionKind, SavedView
 from listening.models.sources import Source
 from listening.models.tenancy import Agency, AgencyMembership, Membership, Role, Tenant
 from listening.models.tokens import ApiToken, TokenScope
@@ -18,12 +19,15 @@ __all__ = [
     "ApiToken",
     "Brand",
     "BrandAccount",
+    "BulkAction",
+    "BulkActionKind",
     "ComplaintEvent",
     "Correction",
     "Membership",
     "Mention",
     "ReclassifyRun",
     "Role",
+    "SavedView",
     "Source",
     "Tenant",
     "TenantHoliday",

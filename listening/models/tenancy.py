@@ -67,6 +67,9 @@ class Tenant(models.Model):
     # The dates of the tenant's TenantHoliday rows, kept in step by the holiday services, so that
     # the overdue flag (computed per tenant on the portfolio) costs no extra query.
     holiday_dates = models.JSONField(default=list, blank=True, editable=False)
+    # A backlog the team will not work: complaints published before this day (in ``timezone``)
+    # are never overdue and stay out of the response figures. Null: every complaint counts.
+    complaints_counted_from = models.DateField(null=True, blank=True)
     # Last 7 days against the weekly mean of the 4 weeks before: flagged when the fall is at
     # least this share (0.4 = 40 % fewer mentions than usual).
     volume_drop_threshold = models.FloatField(default=0.4)
