@@ -44,6 +44,15 @@ def current_tenant_or_none() -> Tenant | None:
     return _current_tenant.get()
 
 
+def scope_of(tenant: Tenant) -> Tenant:
+    """``tenant``, once it is known to be the scope's. A one-tenant selector takes ``tenant=`` for
+    the tenant's own settings (its calendar, its thresholds) and reads rows through the scoped
+    ``Model.objects``; this check keeps the two from ever being different tenants."""
+    if current_tenant().pk != tenant.pk:
+        raise TenantScopeMissing("The tenant given is not the scope's tenant")
+    return tenant
+
+
 @contextmanager
 def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
     if tenant is None or tenant.pk is None:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from listening.csvsafe import csv_writer
 from listening.models import Correction, Mention, Tenant, TenantRule
+from listening.scoping import scope_of
 
 
 def correction_list(
@@ -38,16 +39,15 @@ def rule_list() -> QuerySet[TenantRule]:
     return TenantRule.objects.select_related("brand", "created_by").order_by("-id")
 
 
-def latest_corrections(*, tenant_id: int, mention_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    """mention id -> {field: label} of the latest correction of each corrected field.
-
-    By tenant id through ``all_tenants``: the reclassify command runs outside any request scope.
-    """
+def latest_corrections(*, tenant: Tenant, mention_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """mention id -> {field: label} of the latest correction of each corrected field. Inside
+    ``tenant``'s scope (the reclassify command sets it)."""
+    scope_of(tenant)
     latest: dict[int, dict[str, str]] = {}
     ids = list(mention_ids)
     for start in range(0, len(ids), 1000):
         rows = (
-            Correction.all_tenants.filter(tenant_id=tenant_id, mention_id__in=ids[start:start + 1000])
+            Correction.objects.filter(mention_id__in=ids[start:start + 1000])
             .order_by("created_at", "id")
             .values_list("mention_id", "field", "new_value")
         )

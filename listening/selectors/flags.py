@@ -9,6 +9,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
 from listening.models import Source, Tenant, VolumeHourly
+from listening.scoping import scope_of
 from listening.selectors.alerts import tenant_live_alert_counts
 from listening.selectors.overdue import unanswered_complaints
 
@@ -29,20 +30,18 @@ class VolumeChange:
 
 
 def volume_change(*, tenant: Tenant, now: datetime | None = None) -> VolumeChange:
+    """The last 7 days against the mean week of the 4 weeks before. Inside ``tenant``'s scope."""
+    scope_of(tenant)
     now = now or timezone.now()
     recent_start = now - timedelta(days=7)
     baseline_start = recent_start - timedelta(days=28)
-    sums = VolumeHourly.all_tenants.filter(
-        tenant=tenant, bucket__gte=baseline_start, bucket__lt=now
-    ).aggregate(
+    sums = VolumeHourly.objects.filter(bucket__gte=baseline_start, bucket__lt=now).aggregate(
         recent=Sum("mentions", filter=Q(bucket__gte=recent_start)),
         before=Sum("mentions", filter=Q(bucket__lt=recent_start)),
     )
     recent, before = sums["recent"] or 0, sums["before"] or 0
     baseline = before / 4
-    unhealthy = [
-        s.name for s in Source.all_tenants.filter(tenant=tenant) if s.health in ("failing", "paused")
-    ]
+    unhealthy = [s.name for s in Source.objects.all() if s.health in ("failing", "paused")]
     if baseline < MIN_WEEKLY_BASELINE:
         return VolumeChange(
             recent, baseline, None, False, False,
@@ -98,8 +97,8 @@ class TenantFlags:
 
 def tenant_flags(*, tenant: Tenant, now: datetime | None = None,
                  live_alerts: dict[str, int] | None = None) -> TenantFlags:
-    """``live_alerts``: the tenant's live alerts by kind, when the caller read them for many
-    tenants at once; read here otherwise."""
+    """Inside ``tenant``'s scope. ``live_alerts``: the tenant's live alerts by kind, when the
+    caller read them for many tenants at once; read here otherwise."""
     now = now or timezone.now()
     overdue = unanswered_complaints(tenant=tenant, now=now).aggregate(
         n=Count("id"), oldest=Min("published_at")

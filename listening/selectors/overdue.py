@@ -14,6 +14,7 @@ from django.utils import timezone
 from listening.analysis.business_hours import BusinessCalendar, business_cutoff
 from listening.models import Mention, Tenant
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import scope_of
 
 # A complaint still waiting for its first response ('' too: a complaint written without a
 # status, before the lifecycle, is still open).
@@ -43,10 +44,11 @@ def overdue_cutoff(*, tenant: Tenant, now: datetime) -> datetime | None:
 def unanswered_complaints(*, tenant: Tenant, now: datetime | None = None) -> QuerySet[Mention]:
     """Open complaints with no response whose age in the tenant's business hours (working
     weekdays, start to end in its time zone, holidays off) exceeds its response target, oldest
-    first. The target is turned into a cutoff instant once, so this stays one filter."""
+    first. The target is turned into a cutoff instant once, so this stays one filter. Inside
+    ``tenant``'s scope."""
     now = now or timezone.now()
-    overdue_before = overdue_cutoff(tenant=tenant, now=now)
-    complaints = Mention.all_tenants.filter(AWAITING_RESPONSE, tenant=tenant)
+    overdue_before = overdue_cutoff(tenant=scope_of(tenant), now=now)
+    complaints = Mention.objects.filter(AWAITING_RESPONSE)
     # None: a calendar without any working time, in which nothing is ever late.
     complaints = (complaints.none() if overdue_before is None
                   else complaints.filter(published_at__lte=overdue_before))

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+from listening.scoping import tenant_scope
 from listening.selectors.alerts import live_alert_counts
 from listening.selectors.flags import TenantFlags, tenant_flags
 from listening.selectors.tenancy import tenants_visible_to
@@ -25,7 +26,11 @@ def agency_portfolio(
         visible = visible.filter(pk=only_tenant_id)
     tenants = list(visible)
     live = live_alert_counts(tenant_ids=[t.pk for t in tenants])
-    rows = [tenant_flags(tenant=t, now=now, live_alerts=live.get(t.pk, {})) for t in tenants]
+    rows = []
+    for t in tenants:
+        # Crosses tenants on purpose: each tenant's flags are read inside that tenant's scope.
+        with tenant_scope(t):
+            rows.append(tenant_flags(tenant=t, now=now, live_alerts=live.get(t.pk, {})))
     return sorted(
         rows,
         key=lambda f: (-f.unanswered_count, not (f.falling_now or f.volume.declining),

@@ -18,6 +18,7 @@ from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from listening.analysis.business_hours import BusinessCalendar, business_seconds_between
 from listening.models import Brand, ComplaintEvent, Mention, Source, Tenant
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import scope_of
 from listening.selectors.overdue import tenant_calendar, unanswered_complaints
 
 GroupBy = Literal["brand", "source"] | None
@@ -128,9 +129,11 @@ def first_responses(
     source: Source | None = None,
 ) -> QuerySet[Mention]:
     """The mentions the metrics cover, each annotated with ``first_reply_at`` (the earliest brand
-    reply to it). ``answered_at`` also carries a manual mark where the answer policy allows one."""
+    reply to it). ``answered_at`` also carries a manual mark where the answer policy allows one.
+    Inside ``tenant``'s scope."""
+    scope_of(tenant)
     first_reply = (
-        Mention.all_tenants.filter(
+        Mention.objects.filter(
             tenant_id=OuterRef("tenant_id"), parent_external_id=OuterRef("external_id"),
             is_brand_reply=True,
         )
@@ -139,9 +142,7 @@ def first_responses(
         .annotate(first=Min("published_at"))
         .values("first")
     )
-    qs = Mention.all_tenants.filter(
-        tenant=tenant, published_at__gte=since, published_at__lt=until, is_brand_reply=False
-    )
+    qs = Mention.objects.filter(published_at__gte=since, published_at__lt=until, is_brand_reply=False)
     if scope == "complaints":
         qs = qs.filter(is_complaint=True, is_spam=False).exclude(
             complaint_status=ComplaintStatus.DISMISSED
@@ -193,7 +194,8 @@ def response_metrics(
     ``scope="complaints"``: the tenant's complaints (not spam, not dismissed); their first
     response is the brand's first reply or, under the "marked" answer policy, a person's mark.
     ``scope="all"``: every customer mention that starts a conversation; first response is the
-    brand's first direct reply. One query for the rows, one more for group labels.
+    brand's first direct reply. One query for the rows, one more for group labels. Inside
+    ``tenant``'s scope.
     """
     if group_by not in (None, "brand", "source"):
         raise ValueError(f"unknown group_by {group_by!r}")
@@ -216,7 +218,7 @@ def response_metrics(
             by_key[getattr(item, attr)].append(item)
         model: Any = Brand if group_by == "brand" else Source
         names = dict(
-            model.all_tenants.filter(tenant=tenant, pk__in=[k for k in by_key if k is not None])
+            model.objects.filter(pk__in=[k for k in by_key if k is not None])
             .values_list("pk", "name")
         ) if by_key else {}
         groups = sorted(

@@ -6,14 +6,16 @@ from collections.abc import Sequence
 
 from listening.analysis.base import Analysis
 from listening.analysis.rules import RuleSet, apply_rules
-from listening.models import TenantRule
+from listening.models import Tenant, TenantRule
+from listening.scoping import scope_of
 
 
-def tenant_rules(*, tenant_id: int) -> RuleSet:
-    """The tenant's active rules, in one query. Loads through ``all_tenants`` by id: ingestion
-    and the reclassify command run outside any request scope, and the tenant is named explicitly."""
+def tenant_rules(*, tenant: Tenant) -> RuleSet:
+    """The tenant's active rules, in one query. Inside ``tenant``'s scope (ingestion and the
+    reclassify command set it)."""
+    scope_of(tenant)
     rows = list(
-        TenantRule.all_tenants.filter(tenant_id=tenant_id, is_active=True)
+        TenantRule.objects.filter(is_active=True)
         .select_related("brand")
         .only("id", "phrase", "effect", "brand_id", "brand__name", "brand__aliases",
               "brand__keywords")
@@ -24,7 +26,7 @@ def tenant_rules(*, tenant_id: int) -> RuleSet:
 
 def apply_tenant_overrides(
     *,
-    tenant_id: int,
+    tenant: Tenant,
     texts: list[str],
     analyses: list[Analysis],
     brand_ids: Sequence[int | None] | None = None,
@@ -33,8 +35,9 @@ def apply_tenant_overrides(
 
     Called by ingestion right after ``classify_many``. ``brand_ids``, when given, are the
     mentions' brands; without them a brand-specific rule applies to texts naming that brand.
+    Inside ``tenant``'s scope.
     """
     if len(texts) != len(analyses):
         raise ValueError("texts and analyses differ in length")
-    return apply_rules(rules=tenant_rules(tenant_id=tenant_id), texts=texts, analyses=analyses,
+    return apply_rules(rules=tenant_rules(tenant=tenant), texts=texts, analyses=analyses,
                        brand_ids=brand_ids)

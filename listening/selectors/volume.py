@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
 from listening.models import Tenant, VolumeHourly
+from listening.scoping import scope_of
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ def volume_series(
     with empty buckets as zeros. One aggregate query.
 
     Days are the tenant's local days, summed from the hourly rollup: the daily rollup is cut at
-    UTC midnight, which for a team in Jakarta is seven in the morning.
+    UTC midnight, which for a team in Jakarta is seven in the morning. Inside ``tenant``'s scope.
     """
-    zone = ZoneInfo(tenant.timezone)
+    zone = ZoneInfo(scope_of(tenant).timezone)
     now = (now or timezone.now()).astimezone(zone)
     if granularity == "day":
         current = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -49,7 +50,7 @@ def volume_series(
         trunc = TruncHour("bucket", tzinfo=zone)
     starts.reverse()
     rows = (
-        VolumeHourly.all_tenants.filter(tenant=tenant, bucket__gte=starts[0])
+        VolumeHourly.objects.filter(bucket__gte=starts[0])
         .annotate(period=trunc)
         .values("period")
         .annotate(m=Sum("mentions"), c=Sum("complaints"), n=Sum("negative"))

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from listening.analysis.base import Analysis, Classifier
+from listening.analysis.engine.needs_reply import reply_kind
 from listening.analysis.rules import RuleSet, normalise_phrase, with_label
 from listening.models import Brand, Correction, Mention, Tenant, TenantRule
 from listening.models.complaints import ComplaintAction
@@ -27,9 +28,12 @@ from listening.services.rollups import volume_refresh
 # The Mention columns the classifier decides, and so the ones reclassification may change.
 CLASSIFIED_FIELDS = ("lang", "sentiment_score", "sentiment", "intent", "is_complaint",
                      "complaint_confidence", "is_spam")
+# What reclassification writes: the classified columns, and what the mention waits for, which
+# follows from them (_reply_kind_follow).
+WRITTEN_FIELDS = (*CLASSIFIED_FIELDS, "reply_kind")
 # What else a batch needs to decide, compare and refresh rollups.
 _LOADED = ("id", "tenant_id", "source_id", "brand_id", "text", "external_id", "published_at",
-           "is_brand_reply", "parent_external_id", *CLASSIFIED_FIELDS)
+           "is_brand_reply", "parent_external_id", *WRITTEN_FIELDS)
 
 
 def mention_label(mention: Mention, field: str) -> str:
@@ -59,11 +63,22 @@ def _assign(mention: Mention, analysis: Analysis) -> bool:
     return changed
 
 
+def _reply_kind_follow(mention: Mention) -> bool:
+    """Keep what the mention waits for in step with what it now is; True if that changed."""
+    kind = reply_kind(mention.text, is_complaint=mention.is_complaint, is_spam=mention.is_spam,
+                      is_brand_reply=mention.is_brand_reply).value
+    changed, mention.reply_kind = kind != mention.reply_kind, kind
+    return changed
+
+
 def _link_new_complaints(tenant_id: int, mentions: list[Mention]) -> None:
-    """Complaints that became complaints only now may already have a brand reply: link it."""
+    """Mentions that became complaints (or questions or requests) only now may already have a
+    brand reply: link it."""
     if mentions:
         brand_replies_link(tenant_id=tenant_id, rows=[
-            ReplyLinkRow(external_id=m.external_id, published_at=m.published_at) for m in mentions
+            ReplyLinkRow(external_id=m.external_id, published_at=m.published_at,
+                         is_complaint=m.is_complaint, reply_kind=m.reply_kind)
+            for m in mentions
         ])
 
 
@@ -79,23 +94,24 @@ def correction_create(
     if value not in FIELD_LABELS.get(field, ()):
         raise ValueError(f"{value!r} is not a {field} label")
     locked = Mention.all_tenants.select_for_update().get(pk=mention.pk, tenant_id=mention.tenant_id)
-    was_complaint = locked.is_complaint
+    was_complaint, was_waiting = locked.is_complaint, locked.reply_kind
     correction = Correction.all_tenants.create(
         tenant_id=locked.tenant_id, mention=locked, field=field,
         old_value=mention_label(locked, field), new_value=value, created_by=user,
     )
     analysis = with_label(_analysis_of(locked), field=field, label=value, text=locked.text)
     changed = _assign(locked, analysis)
+    changed = _reply_kind_follow(locked) or changed
     if changed:
-        locked.save(update_fields=list(CLASSIFIED_FIELDS))
+        locked.save(update_fields=list(WRITTEN_FIELDS))
     if field == "complaint":
         _complaint_status_follow(locked, label=value, user=user)
     if changed:
-        if locked.is_complaint and not was_complaint:
+        if (locked.is_complaint and not was_complaint) or (locked.reply_kind and not was_waiting):
             _link_new_complaints(locked.tenant_id, [locked])
         volume_refresh(tenant_id=locked.tenant_id, source_id=locked.source_id,
                        timestamps=[locked.published_at])
-    for f in (*CLASSIFIED_FIELDS, "complaint_status"):  # the caller's instance shows what is stored
+    for f in (*WRITTEN_FIELDS, "complaint_status"):  # the caller's instance shows what is stored
         setattr(mention, f, getattr(locked, f))
     return correction
 
@@ -149,11 +165,12 @@ class ReclassifyBatch:
 
 
 def mentions_reclassify_batch(
-    *, tenant_id: int, after_id: int, limit: int, classifier: Classifier, rules: RuleSet
+    *, tenant: Tenant, after_id: int, limit: int, classifier: Classifier, rules: RuleSet
 ) -> ReclassifyBatch:
     """Re-run the classifier and the rules over the tenant's next ``limit`` mentions by id, keep
     every human correction, and write only the rows whose results changed, in one transaction
-    with their rollup buckets."""
+    with their rollup buckets. Inside ``tenant``'s scope (the reclassify command sets it)."""
+    tenant_id = tenant.pk
     head = list(
         Mention.all_tenants.filter(tenant_id=tenant_id, id__gt=after_id)
         .order_by("id").values_list("id", "text")[:limit]
@@ -168,14 +185,15 @@ def mentions_reclassify_batch(
             Mention.all_tenants.select_for_update()
             .filter(tenant_id=tenant_id, id__in=list(fresh)).only(*_LOADED).order_by("id")
         )
-        corrected = latest_corrections(tenant_id=tenant_id, mention_ids=fresh)
+        corrected = latest_corrections(tenant=tenant, mention_ids=fresh)
         changed: list[Mention] = []
         became_complaints: list[Mention] = []
         for m in mentions:
-            was_complaint = m.is_complaint
-            if _assign(m, decide(m, fresh[m.pk], rules=rules, corrections=corrected.get(m.pk, {}))):
+            was_complaint, was_waiting = m.is_complaint, m.reply_kind
+            decided = _assign(m, decide(m, fresh[m.pk], rules=rules, corrections=corrected.get(m.pk, {})))
+            if _reply_kind_follow(m) or decided:
                 changed.append(m)
-                if m.is_complaint and not was_complaint:
+                if (m.is_complaint and not was_complaint) or (m.reply_kind and not was_waiting):
                     became_complaints.append(m)
         _write_classified(tenant_id, changed)
         _link_new_complaints(tenant_id, became_complaints)
@@ -193,12 +211,12 @@ def _write_classified(tenant_id: int, mentions: list[Mention]) -> None:
     if not mentions:
         return
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f)} = %s" for f in CLASSIFIED_FIELDS)
+    assignments = ", ".join(f"{qn(f)} = %s" for f in WRITTEN_FIELDS)
     sql = (f"UPDATE {qn(Mention._meta.db_table)} SET {assignments} "  # noqa: S608
            f"WHERE {qn('id')} = %s AND {qn('tenant_id')} = %s")
     with connection.cursor() as cursor:
         cursor.executemany(sql, [
-            [*(getattr(m, f) for f in CLASSIFIED_FIELDS), m.pk, tenant_id] for m in mentions
+            [*(getattr(m, f) for f in WRITTEN_FIELDS), m.pk, tenant_id] for m in mentions
         ])
 
 

@@ -12,13 +12,16 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from listening.analysis.base import get_classifier
+from listening.analysis.engine.needs_reply import reply_kind
 from listening.models import Brand, BrandAccount, ComplaintEvent, Mention, Source
 from listening.models.brands import normalise_handle
 from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import tenant_scope
 from listening.selectors.rules import apply_tenant_overrides
 from listening.services.mention_validation import CleanMention, Rejected, mention_validate
 from listening.services.rollups import volume_refresh
@@ -65,6 +68,7 @@ class MentionRow:
     is_spam: bool
     answered_at: datetime | None = None
     complaint_status: str = ""
+    reply_kind: str = ""
 
 
 class BrandMatcher:
@@ -129,10 +133,12 @@ def mentions_ingest(
     tenant = source.tenant
     classifier = get_classifier()
     texts = [i.text for i in items]
-    # Engine first, then the tenant's own rules and corrections' phrases (rules beat the engine).
-    analyses = apply_tenant_overrides(
-        tenant_id=tenant.pk, texts=texts, analyses=classifier.classify_many(texts)
-    )
+    # Engine first, then the tenant's own rules and corrections' phrases (rules beat the engine),
+    # read in the scope of the one tenant whose source this batch is.
+    with tenant_scope(tenant):
+        analyses = apply_tenant_overrides(
+            tenant=tenant, texts=texts, analyses=classifier.classify_many(texts)
+        )
 
     with transaction.atomic():
         locked = Source.all_tenants.select_for_update().get(pk=source.pk)
@@ -178,6 +184,10 @@ def mentions_ingest(
                         ComplaintStatus.OPEN if analysis.is_complaint and not is_brand_reply
                         else ComplaintStatus.NONE
                     ),
+                    reply_kind=reply_kind(
+                        item.text, is_complaint=analysis.is_complaint, is_spam=analysis.is_spam,
+                        is_brand_reply=is_brand_reply,
+                    ).value,
                 )
             )
         inserted = mention_rows_insert(rows)
@@ -294,6 +304,8 @@ class LinkRow(Protocol):
     def published_at(self) -> datetime: ...
     @property
     def complaint_status(self) -> str: ...
+    @property
+    def reply_kind(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,17 +319,19 @@ class ReplyLinkRow:
     is_brand_reply: bool = False
     parent_external_id: str = ""
     complaint_status: str = ""
+    reply_kind: str = "complaint"
 
 
 def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
-    """Mark complaints answered by brand replies, whichever of the two arrived first.
+    """Mark complaints (and questions and requests: every mention with a reply kind) answered
+    by brand replies, whichever of the two arrived first.
 
     Rows that come without a status (mentions that became complaints on reclassification or by
     a correction) are opened first. An open complaint whose first reply is linked here becomes
     answered, with a system event; a resolved or dismissed one keeps its status.
     """
     replies = [r for r in rows if r.is_brand_reply and r.parent_external_id]
-    new_complaints = [r.external_id for r in rows if r.is_complaint]
+    new_complaints = [r.external_id for r in rows if r.is_complaint or r.reply_kind]
     _open_new_complaints(
         tenant_id, [r.external_id for r in rows if r.is_complaint and not r.complaint_status]
     )
@@ -340,12 +354,15 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
     for begin in range(0, len(parents), 1000):
         # Locked, so that a person changing the status meanwhile waits and then sees ours.
         for complaint in Mention.all_tenants.select_for_update().filter(
-            tenant_id=tenant_id, external_id__in=parents[begin : begin + 1000], is_complaint=True
-        ).only("id", "external_id", "answered_at", "complaint_status").order_by("id"):
+            Q(is_complaint=True) | ~Q(reply_kind=""),
+            tenant_id=tenant_id, external_id__in=parents[begin : begin + 1000],
+        ).only("id", "external_id", "answered_at", "complaint_status", "is_complaint").order_by("id"):
             at = first_reply[complaint.external_id]
             if complaint.answered_at is None or at < complaint.answered_at:
                 complaint.answered_at = at
-                if complaint.complaint_status in (ComplaintStatus.OPEN, ComplaintStatus.NONE):
+                if complaint.is_complaint and complaint.complaint_status in (
+                    ComplaintStatus.OPEN, ComplaintStatus.NONE
+                ):
                     events.append(ComplaintEvent(
                         tenant_id=tenant_id, mention_id=complaint.pk, action=ComplaintAction.ANSWERED,
                         from_status=complaint.complaint_status, to_status=ComplaintStatus.ANSWERED,

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Min
 
 from listening.models import Alert, AlertChannel, AlertDelivery, AlertEvent
 from listening.models.alerts import AlertStatus
+from listening.scoping import tenant_scope
 from listening.selectors.flags import unanswered_complaints
 from listening.services import alert_sweep
 from listening.services.alerts import Condition, alerts_sync
@@ -30,7 +31,8 @@ def test_unanswered_counts_in_one_query_match_the_per_tenant_selector(world, now
                                  is_complaint=True, published_at=now - timedelta(days=days))
     batched = alert_sweep._overdue_by_tenant([world.acme, world.globex], now)
     for tenant in (world.acme, world.globex):
-        one = unanswered_complaints(tenant=tenant, now=now).aggregate(n=Count("id"), oldest=Min("published_at"))
+        with tenant_scope(tenant):
+            one = unanswered_complaints(tenant=tenant, now=now).aggregate(n=Count("id"), oldest=Min("published_at"))
         assert batched.get(tenant.pk) == ((one["n"], one["oldest"]) if one["n"] else None)
     assert batched[world.globex.pk][0] == 1
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from listening.models.mentions import ComplaintStatus as S
+from listening.scoping import tenant_scope
 from listening.selectors.response import percentile, response_metrics
 from tests import factories
 from tests.complaints.conftest import complaint, jakarta, office_hours
@@ -46,6 +47,12 @@ def hand_made(world):
     return world
 
 
+def metrics(*, tenant, **kwargs):
+    """response_metrics as a request or a task calls it: inside the tenant's scope."""
+    with tenant_scope(tenant):
+        return response_metrics(tenant=tenant, **kwargs)
+
+
 def window():
     return {"since": jakarta(*MON), "until": jakarta(2026, 11, 25)}
 
@@ -58,7 +65,7 @@ def test_percentiles_interpolate_between_ranks():
 
 
 def test_complaint_metrics_match_the_hand_count(hand_made):
-    m = response_metrics(tenant=hand_made.acme, **window()).overall
+    m = metrics(tenant=hand_made.acme, **window()).overall
     assert (m.count, m.answered) == (4, 3)
     assert m.response_rate == pytest.approx(3 / 4)
     # plain: 30 min, 180 min, 16 h -> median 180 min, p90 = 180 + 0.8 * (960 - 180) min
@@ -71,14 +78,14 @@ def test_complaint_metrics_match_the_hand_count(hand_made):
 
 
 def test_it_groups_by_source_and_by_brand(hand_made):
-    by_source = response_metrics(tenant=hand_made.acme, group_by="source", **window()).groups
+    by_source = metrics(tenant=hand_made.acme, group_by="source", **window()).groups
     assert [(g.label, g.count, g.answered) for g in by_source] == [("Acme mock", 3, 2), ("Second", 1, 1)]
-    by_brand = response_metrics(tenant=hand_made.acme, group_by="brand", **window()).groups
+    by_brand = metrics(tenant=hand_made.acme, group_by="brand", **window()).groups
     assert [(g.label, g.count) for g in by_brand] == [("Acme", 3), ("No brand", 1)]
 
 
 def test_scope_all_covers_every_conversation_starter_and_its_first_brand_reply(hand_made):
-    m = response_metrics(tenant=hand_made.acme, scope="all", **window()).overall
+    m = metrics(tenant=hand_made.acme, scope="all", **window()).overall
     # The four complaints, the spam one, the dismissed one and the plain mention; not the replies.
     assert (m.count, m.answered) == (7, 3)
     assert m.median_seconds == 180 * MIN
@@ -88,15 +95,15 @@ def test_a_manual_mark_counts_as_the_first_response_for_complaints(world):
     office_hours(world.acme, target=60)
     complaint(world, published_at=jakarta(*MON, 10), status=S.ANSWERED,
               answered_at=jakarta(*MON, 10, 20))
-    m = response_metrics(tenant=world.acme, **window()).overall
+    m = metrics(tenant=world.acme, **window()).overall
     assert (m.answered, m.median_seconds) == (1, 20 * MIN)
 
 
 def test_no_data_gives_counts_of_zero_and_no_figures(world):
-    m = response_metrics(tenant=world.acme, since=jakarta(*MON), until=jakarta(*MON) + timedelta(days=1)).overall
+    m = metrics(tenant=world.acme, since=jakarta(*MON), until=jakarta(*MON) + timedelta(days=1)).overall
     assert (m.count, m.response_rate, m.median_seconds, m.within_target_share) == (0, None, None, None)
 
 
 def test_metrics_cost_two_queries_whatever_the_size(hand_made, django_assert_num_queries):
     with django_assert_num_queries(2):
-        response_metrics(tenant=hand_made.acme, group_by="brand", **window())
+        metrics(tenant=hand_made.acme, group_by="brand", **window())

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from listening.analysis.base import Analysis
 from listening.models import Mention
+from listening.scoping import tenant_scope
 from listening.selectors.rules import apply_tenant_overrides
 from listening.services.corrections import rule_create
 from listening.services.ingestion import mentions_ingest
@@ -12,8 +13,9 @@ engine = FakeClassifier()
 
 
 def overrides(world, texts, **kwargs):
-    return apply_tenant_overrides(tenant_id=world.acme.pk, texts=texts,
-                                  analyses=engine.classify_many(texts), **kwargs)
+    with tenant_scope(world.acme):
+        return apply_tenant_overrides(tenant=world.acme, texts=texts,
+                                      analyses=engine.classify_many(texts), **kwargs)
 
 
 def test_a_phrase_matches_whole_words_whatever_the_case(world):
@@ -65,15 +67,17 @@ def test_it_costs_one_query_for_a_large_batch(world, count_queries):
     texts = [f"text number {i} about acme" for i in range(5000)] + ["has phrase 7 in it"]
     analyses = engine.classify_many(texts)
     result: list[Analysis] = []
-    assert count_queries(lambda: result.extend(apply_tenant_overrides(
-        tenant_id=world.acme.pk, texts=texts, analyses=analyses))) == 1
+    with tenant_scope(world.acme):
+        assert count_queries(lambda: result.extend(apply_tenant_overrides(
+            tenant=world.acme, texts=texts, analyses=analyses))) == 1
     assert sum(a.is_complaint for a in result) == 1
 
 
 def test_no_rules_leaves_the_analyses_alone(world):
     texts = ["broken acme"]
     analyses = engine.classify_many(texts)
-    assert apply_tenant_overrides(tenant_id=world.acme.pk, texts=texts, analyses=analyses) == analyses
+    with tenant_scope(world.acme):
+        assert apply_tenant_overrides(tenant=world.acme, texts=texts, analyses=analyses) == analyses
 
 
 def test_rules_apply_at_ingestion(world, fake_classifier):

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from listening.models import Brand, Mention, Source
 from listening.scoping import TenantScopeMissing, tenant_scope
+from listening.selectors.corrections import latest_corrections
+from listening.selectors.flags import tenant_flags, volume_change
+from listening.selectors.overdue import unanswered_complaints
+from listening.selectors.response import response_metrics
+from listening.selectors.rules import tenant_rules
+from listening.selectors.volume import volume_series
 
 
 def test_querying_tenant_data_without_a_scope_fails_loudly(world):
@@ -59,3 +68,19 @@ def test_an_update_through_the_scoped_manager_cannot_move_rows_to_another_tenant
                 Brand.objects.filter(name="Acme").update(**change)
         assert Brand.objects.filter(name="Acme").update(name="Acme Co") == 1
     assert Brand.all_tenants.get(pk=world.acme_brand.pk).tenant_id == world.acme.pk
+
+
+@pytest.mark.parametrize("read", [
+    lambda t: volume_change(tenant=t), lambda t: volume_series(tenant=t),
+    lambda t: list(unanswered_complaints(tenant=t)), lambda t: tenant_flags(tenant=t),
+    lambda t: response_metrics(tenant=t, since=timezone.now() - timedelta(days=1), until=timezone.now()),
+    lambda t: tenant_rules(tenant=t), lambda t: latest_corrections(tenant=t, mention_ids=[1]),
+])
+def test_a_one_tenant_selector_reads_only_inside_that_tenants_scope(world, read):
+    # The tenant's settings (calendar, thresholds) and its rows can never come from two tenants.
+    with tenant_scope(world.acme), pytest.raises(TenantScopeMissing, match="not the scope's"):
+        read(world.globex)
+    with pytest.raises(TenantScopeMissing):
+        read(world.acme)
+    with tenant_scope(world.acme):
+        read(world.acme)

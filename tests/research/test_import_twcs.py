@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 
 from listening.models import BrandAccount, Mention, Source
+from listening.scoping import tenant_scope
 from listening.selectors.response import first_responses, response_metrics
 from tests import factories
 
@@ -66,15 +67,16 @@ def test_imported_first_response_times_and_metrics_equal_the_files(db, twcs_file
         h.lower() for h in brand_authors}
 
     since, until = datetime(2000, 1, 1).astimezone(), datetime.now().astimezone()
-    stored = {
-        m.external_id: (m.first_reply_at - m.published_at).total_seconds() if m.first_reply_at else None
-        for m in first_responses(tenant=tenant, since=since, until=until, scope="all")
-    }
+    with tenant_scope(tenant):
+        stored = {
+            m.external_id: (m.first_reply_at - m.published_at).total_seconds() if m.first_reply_at else None
+            for m in first_responses(tenant=tenant, since=since, until=until, scope="all")
+        }
+        metrics = response_metrics(tenant=tenant, since=since, until=until, scope="all").overall
     assert len(expected) > 1000
     assert stored == expected
 
     answered = sorted(s for s in expected.values() if s is not None)
-    metrics = response_metrics(tenant=tenant, since=since, until=until, scope="all").overall
     assert metrics.count == len(expected)
     assert metrics.answered == len(answered)
     assert metrics.response_rate == pytest.approx(len(answered) / len(expected))

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from listening.analysis.base import get_classifier
 from listening.models import Mention, ReclassifyRun, Tenant
+from listening.scoping import tenant_scope
 from listening.selectors.rules import tenant_rules
 from listening.services.corrections import mentions_reclassify_batch
 
@@ -88,7 +89,8 @@ class Command(BaseCommand):
         classifier_path = settings.DENGAR["CLASSIFIER"]
         classifier = get_classifier()
         for tenant in tenants:
-            self._tenant(tenant, classifier, classifier_path, opts)
+            with tenant_scope(tenant):
+                self._tenant(tenant, classifier, classifier_path, opts)
 
     def _tenant(self, tenant: Tenant, classifier: Any, classifier_path: str, opts: dict[str, Any]) -> None:
         run, created = ReclassifyRun.all_tenants.get_or_create(tenant=tenant, classifier=classifier_path)
@@ -102,7 +104,7 @@ class Command(BaseCommand):
         done = mentions.filter(id__lte=run.last_id).count()
         progress = Progress(self._stderr(), label=tenant.slug, total=done + mentions.filter(
             id__gt=run.last_id).count(), done=done)
-        rules = tenant_rules(tenant_id=tenant.pk)
+        rules = tenant_rules(tenant=tenant)
         batches = 0
         try:
             while True:
@@ -111,7 +113,7 @@ class Command(BaseCommand):
                                       f"mention {run.last_id}; run again to resume")
                     return
                 batch = mentions_reclassify_batch(
-                    tenant_id=tenant.pk, after_id=run.last_id, limit=opts["batch"],
+                    tenant=tenant, after_id=run.last_id, limit=opts["batch"],
                     classifier=classifier, rules=rules,
                 )
                 if not batch.processed:

@@ -55,6 +55,7 @@ class Command(BaseCommand):
         import numpy as np
 
         from listening.models import Alert
+        from listening.scoping import tenant_scope
         from listening.selectors.flags import tenant_flags
         from listening.services.alert_sweep import HISTORY_DAYS, flags_sweep
 
@@ -124,7 +125,8 @@ class Command(BaseCommand):
         loop = (time.perf_counter() - started) / len(picked) * n_tenants
         started = time.perf_counter()
         for t in picked:
-            tenant_flags(tenant=t, now=now)
+            with tenant_scope(t):
+                tenant_flags(tenant=t, now=now)
         simple = (time.perf_counter() - started) / len(picked) * n_tenants
 
         self.stdout.write(f"  batched sweep, first run (opens the alerts): {cold:.2f} s "

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from listening.models import Brand, BrandAccount, Source, Tenant
 from listening.models.brands import normalise_handle
+from listening.scoping import tenant_scope
 from listening.selectors.response import ResponseMetrics, response_metrics
 from listening.services.ingestion import mentions_ingest
 from workers.adapters import registry
@@ -170,8 +171,9 @@ class Command(BaseCommand):
         since = min(t.created_at for t in tweets)
         until = max(t.created_at for t in tweets) + timedelta(seconds=1)
         for scope, title in (("all", "Conversations started by customers"), ("complaints", "Complaints")):
-            metrics = response_metrics(tenant=tenant, since=since, until=until, scope=scope,
-                                       source=source).overall
+            with tenant_scope(tenant):
+                metrics = response_metrics(tenant=tenant, since=since, until=until, scope=scope,
+                                           source=source).overall
             self.stdout.write(self._figures(title, metrics, tenant))
 
     def _figures(self, title: str, m: ResponseMetrics, tenant: Tenant) -> str:
