@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from listening.scoping import TenantOwned
 
@@ -19,6 +20,15 @@ class Intent(models.TextChoices):
     QUESTION = "question"
     PRAISE = "praise"
     OTHER = "other"
+
+
+class ReplyKind(models.TextChoices):
+    """What a mention waits for from the brand (listening.analysis.engine.needs_reply decides)."""
+
+    NONE = "", _("Needs no reply")
+    COMPLAINT = "complaint", _("Complaint")
+    QUESTION = "question", _("Question")
+    REQUEST = "request", _("Request")
 
 
 class ComplaintStatus(models.TextChoices):
@@ -54,6 +64,9 @@ class Mention(TenantOwned):
     is_complaint = models.BooleanField(default=False)
     complaint_confidence = models.FloatField(default=0.0)
     is_spam = models.BooleanField(default=False)
+    # What the mention waits for from the brand: a complaint, a question or a request ('' for
+    # nothing); kept in step with is_complaint, is_spam and is_brand_reply by every writer.
+    reply_kind = models.CharField(max_length=10, choices=ReplyKind.choices, default="", blank=True)
 
     # For complaints: the first response, a brand reply or (when the tenant's answer policy
     # allows) a team member marking it answered. Null while unanswered.
@@ -88,6 +101,11 @@ class Mention(TenantOwned):
                 fields=["tenant", "published_at"],
                 name="mention_unanswered_idx",
                 condition=models.Q(is_complaint=True, is_spam=False, answered_at__isnull=True),
+            ),
+            models.Index(
+                fields=["tenant", "published_at"],
+                name="mention_needs_reply_idx",
+                condition=~models.Q(reply_kind="") & models.Q(is_spam=False, answered_at__isnull=True),
             ),
             models.Index(
                 fields=["tenant", "complaint_status", "-published_at"],

@@ -6,6 +6,7 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -39,6 +40,22 @@ class AnswerPolicy(models.TextChoices):
     )
 
 
+class OverdueCounts(models.TextChoices):
+    """What a tenant's overdue flag (and its response figures) counts as waiting for a reply."""
+
+    COMPLAINTS = "complaints", _("Complaints only")
+    COMPLAINTS_AND_QUESTIONS = "complaints_questions", _("Complaints and questions")
+    ALL = "all", _("Everything that needs a reply: complaints, questions and requests")
+
+
+# The reply kinds (Mention.reply_kind) each choice counts.
+OVERDUE_REPLY_KINDS: dict[str, tuple[str, ...]] = {
+    OverdueCounts.COMPLAINTS: ("complaint",),
+    OverdueCounts.COMPLAINTS_AND_QUESTIONS: ("complaint", "question"),
+    OverdueCounts.ALL: ("complaint", "question", "request"),
+}
+
+
 def default_business_weekdays() -> list[int]:
     return [0, 1, 2, 3, 4]  # Monday to Friday, as date.weekday() numbers them
 
@@ -54,6 +71,10 @@ class Tenant(models.Model):
     timezone = models.CharField(max_length=64, default="Asia/Jakarta")
     # A complaint with no brand reply after this long is flagged.
     response_target_minutes = models.PositiveIntegerField(default=120)
+    # What the overdue flag counts: complaints, or also questions (and requests) put to the brand.
+    overdue_counts = models.CharField(
+        max_length=24, choices=OverdueCounts.choices, default=OverdueCounts.COMPLAINTS
+    )
     # What counts as answering a complaint.
     answer_policy = models.CharField(
         max_length=24, choices=AnswerPolicy.choices, default=AnswerPolicy.BRAND_REPLY

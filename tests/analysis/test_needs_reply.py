@@ -81,8 +81,9 @@ def test_it_hears_no_question_in_statements_crowd_questions_and_exclamations(tex
     assert asks(text) is ReplyKind.NONE
 
 
-def test_a_request_outranks_a_question_in_the_same_mention() -> None:
-    assert asks("kapan dikirim? tolong dicek ya kak") is ReplyKind.REQUEST
+def test_a_mention_that_asks_and_requests_is_of_its_more_urgent_kind() -> None:
+    assert URGENCY.index(ReplyKind.QUESTION) < URGENCY.index(ReplyKind.REQUEST)
+    assert asks("tolong dicek ya kak. kapan dikirim?") is ReplyKind.QUESTION
 
 
 def test_a_complaint_is_the_most_urgent_kind() -> None:

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from listening.analysis.engine.needs_reply import reply_kind
 from tests import factories, fakes
 
 
@@ -18,6 +19,8 @@ def stored(text: str, world, **fields):
         "complaint_confidence": a.complaint_confidence, "is_spam": a.is_spam,
     }
     values = {"source": world.acme_source, "brand": world.acme_brand, **values, **fields}
+    values.setdefault("reply_kind", reply_kind(
+        text, is_complaint=bool(values["is_complaint"]), is_spam=bool(values["is_spam"])).value)
     return factories.MentionFactory(text=text, **values)
 
 

@@ -21,7 +21,7 @@ from listening.analysis.engine.text import tokenise
 
 
 class ReplyKind(StrEnum):
-    """What a mention waits for; "" for nothing. Most urgent first in ``URGENCY``."""
+    """What a mention waits for from the brand; "" for nothing."""
 
     NONE = ""
     COMPLAINT = "complaint"
@@ -29,8 +29,10 @@ class ReplyKind(StrEnum):
     REQUEST = "request"
 
 
-# Most urgent first: a complaint before a request (someone waits for an action) before a question.
-URGENCY: tuple[ReplyKind, ...] = (ReplyKind.COMPLAINT, ReplyKind.REQUEST, ReplyKind.QUESTION)
+# Most urgent first, the order in which a tenant's overdue flag may take them in: complaints,
+# then questions (someone cannot go on without the answer), then requests ("DM me", "please
+# check"). A mention that holds several kinds is of its most urgent one.
+URGENCY: tuple[ReplyKind, ...] = (ReplyKind.COMPLAINT, ReplyKind.QUESTION, ReplyKind.REQUEST)
 
 # A clause and what ended it ("?" or not); the text is capped by ``tokenise`` itself per clause.
 _CLAUSE = re.compile(r"([^.!?\n;]+)([.!?\n;]*)")
@@ -141,15 +143,15 @@ def _clause_asks(words: list[str], *, ends_with_question_mark: bool) -> ReplyKin
 
 
 def asks(text: str) -> ReplyKind:
-    """REQUEST if any clause asks the brand to act, else QUESTION if any asks it something,
+    """QUESTION if any clause asks the brand something, else REQUEST if any asks it to act,
     else NONE."""
     found = ReplyKind.NONE
     for body, ending in _CLAUSE.findall(text[:1000]):
         _, tokens = tokenise(body)
         kind = _clause_asks(tokens.words, ends_with_question_mark="?" in ending)
-        if kind is ReplyKind.REQUEST:
-            return kind
         if kind is ReplyKind.QUESTION:
+            return kind
+        if kind is ReplyKind.REQUEST:
             found = kind
     return found
 

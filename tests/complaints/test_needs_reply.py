@@ -1,0 +1,98 @@
+"""Questions and requests put to the brand wait for a reply too: stored at ingestion, answered
+by a brand reply, kept in step by corrections and reclassification."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from listening.models import ComplaintEvent, Mention
+from listening.models.mentions import ComplaintStatus, ReplyKind
+from listening.services.corrections import correction_create
+from listening.services.ingestion import mentions_ingest
+from tests import factories
+from workers.adapters.base import RawMention
+
+
+def ingest(source, *raws: RawMention) -> None:
+    source.refresh_from_db()
+    mentions_ingest(source=source, batch=list(raws), expected_cursor=source.cursor,
+                    next_cursor={"n": (source.cursor or {}).get("n", 0) + 1})
+
+
+def kind(external_id: str) -> str:
+    return Mention.all_tenants.get(external_id=external_id).reply_kind
+
+
+def test_ingestion_stores_what_each_mention_waits_for(world, fake_classifier):
+    at = timezone.now() - timedelta(hours=1)
+    ingest(world.acme_source,
+           RawMention("c", "My Acme order arrived broken, can you DM me?", at, "budi", "", "mock"),
+           RawMention("q", "min, Acme buka jam berapa?", at, "sari", "", "mock"),
+           RawMention("r", "bisa tolong cek pesanan Acme sy", at, "ani", "", "mock"),
+           RawMention("n", "Acme delivered today", at, "tono", "", "mock"),
+           RawMention("s", "BUY NOW cheap acme followers, can you DM me", at, "bot", "", "mock"))
+    assert [kind(x) for x in "cqrns"] == ["complaint", "question", "request", "", ""]
+    # A question has no complaint lifecycle.
+    assert Mention.all_tenants.get(external_id="q").complaint_status == ComplaintStatus.NONE
+
+
+def test_the_brands_own_question_waits_for_nothing(world, fake_classifier):
+    factories.BrandAccountFactory(brand=world.acme_brand, platform="mock", handle="acme_care")
+    ingest(world.acme_source, RawMention("b", "Acme here: can you DM us your order number?",
+                                         timezone.now(), "acme_care", "", "mock"))
+    assert kind("b") == ""
+
+
+def test_a_brand_reply_answers_a_question_without_making_it_a_complaint(world, fake_classifier):
+    factories.BrandAccountFactory(brand=world.acme_brand, platform="mock", handle="acme_care")
+    asked = timezone.now() - timedelta(hours=2)
+    ingest(world.acme_source, RawMention("q", "how do I change my Acme address?", asked, "budi", "",
+                                         "mock"))
+    ingest(world.acme_source, RawMention("a", "In the app, under Profile", asked + timedelta(minutes=9),
+                                         "acme_care", "", "mock", parent_external_id="q"))
+    question = Mention.all_tenants.get(external_id="q")
+    assert question.answered_at == asked + timedelta(minutes=9)
+    assert question.complaint_status == ComplaintStatus.NONE
+    assert not ComplaintEvent.all_tenants.filter(mention=question).exists()
+
+
+def test_a_reply_stored_before_its_question_still_answers_it(world, fake_classifier):
+    factories.BrandAccountFactory(brand=world.acme_brand, platform="mock", handle="acme_care")
+    asked = timezone.now() - timedelta(hours=2)
+    ingest(world.acme_source, RawMention("a", "Yes, until 22:00", asked + timedelta(minutes=4),
+                                         "acme_care", "", "mock", parent_external_id="q"))
+    ingest(world.acme_source, RawMention("q", "is the Acme store open tonight?", asked, "budi", "",
+                                         "mock"))
+    assert Mention.all_tenants.get(external_id="q").answered_at == asked + timedelta(minutes=4)
+
+
+def test_a_correction_moves_the_reply_kind_with_the_complaint_label(world, fake_classifier):
+    mention = factories.MentionFactory(source=world.acme_source, text="where is my Acme parcel?",
+                                       reply_kind=ReplyKind.QUESTION)
+    correction_create(mention=mention, field="complaint", value="complaint", user=None)
+    assert mention.reply_kind == ReplyKind.COMPLAINT
+    correction_create(mention=mention, field="complaint", value="not_complaint", user=None)
+    assert Mention.all_tenants.get(pk=mention.pk).reply_kind == ReplyKind.QUESTION
+    correction_create(mention=mention, field="spam", value="spam", user=None)
+    assert Mention.all_tenants.get(pk=mention.pk).reply_kind == ReplyKind.NONE
+
+
+def test_a_mention_that_becomes_a_question_on_reclassification_gets_its_earlier_answer(
+    world, fake_classifier,
+):
+    factories.BrandAccountFactory(brand=world.acme_brand, platform="mock", handle="acme_care")
+    asked = timezone.now() - timedelta(hours=3)
+    question = factories.MentionFactory(source=world.acme_source, external_id="q", published_at=asked,
+                                        text="kapan Acme buka cabang di Medan?")  # stored before
+    factories.MentionFactory(source=world.acme_source, parent_external_id="q", is_brand_reply=True,
+                             published_at=asked + timedelta(hours=1), text="Tahun depan, kak")
+    call_command("reclassify_mentions", "--tenant", world.acme.slug, stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    question = Mention.all_tenants.get(pk=question.pk)
+    assert question.reply_kind == ReplyKind.QUESTION
+    assert question.answered_at == asked + timedelta(hours=1)
+
