@@ -402,6 +402,7 @@ DENGAR["FEEDS_ALLOW_PRIVATE"] = os.environ.get("DENGAR_FEEDS_ALLOW_PRIVATE", "0"
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AlertKindEnum": "listening.models.alerts.AlertKind",
     "AlertChannelKindEnum": "listening.models.alerts.ChannelKind",
+    "BulkActionKindEnum": "listening.models.queue.BulkActionKind",
 })
 
 # --- Logs -------------------------------------------------------------------------------------

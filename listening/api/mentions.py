@@ -16,7 +16,7 @@ from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.api.strict import StrictInput
 from listening.models import Mention
-from listening.models.mentions import Sentiment
+from listening.models.mentions import ComplaintStatus, Sentiment
 from listening.selectors.mentions import MentionFilters, mention_feed, mention_list
 
 
@@ -41,6 +41,15 @@ class MentionFilterSerializer(StrictInput, serializers.Serializer):
     unanswered = _flag("true: only complaints unanswered past the tenant's response target.")
     q = serializers.CharField(required=False, max_length=200,
                               help_text="The text or the author's handle contains it (any case).")
+    status = serializers.ChoiceField(required=False, choices=[s for s in ComplaintStatus.values if s],
+                                     help_text="The complaint's status.")
+    assigned_to = serializers.RegexField(
+        r"^(none|[0-9]{1,18})$", required=False,
+        help_text="A user id, or 'none' for complaints assigned to nobody.",
+    )
+    platform = serializers.CharField(required=False, max_length=40)
+    answered = _flag("true: only those with a first response (a brand reply or a mark); "
+                     "false: only those without.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         since, until = attrs.get("since"), attrs.get("until")
@@ -51,6 +60,11 @@ class MentionFilterSerializer(StrictInput, serializers.Serializer):
     def filters(self) -> MentionFilters:
         data = dict(self.validated_data)
         data["spam"] = {"false": False, "true": True, "all": None}[data.get("spam", "false")]
+        assigned = data.pop("assigned_to", None)
+        if assigned == "none":
+            data["unassigned"] = True
+        elif assigned is not None:
+            data["assigned_to"] = int(assigned)
         return MentionFilters(**data)
 
 

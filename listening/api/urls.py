@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from listening.api.alerts import AlertChannelViewSet, AlertSettingsView, AlertViewSet
 from listening.api.brands import BrandViewSet
+from listening.api.complaint_bulk import BulkActionViewSet, SavedViewViewSet
 from listening.api.complaints import (
     ComplaintViewSet,
     HolidayViewSet,
@@ -38,6 +39,8 @@ for prefix, viewset, basename in [
     ("holidays", HolidayViewSet, "api-holiday"),
     ("alerts", AlertViewSet, "api-alert"),
     ("alert-channels", AlertChannelViewSet, "api-alert-channel"),
+    ("complaint-bulk-actions", BulkActionViewSet, "api-complaint-bulk-action"),
+    ("saved-views", SavedViewViewSet, "api-saved-view"),
 ]:
     tenant_router.register(prefix, viewset, basename=basename)
 

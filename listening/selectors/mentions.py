@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from listening.models import Mention
@@ -32,15 +32,38 @@ class MentionFilters:
     unanswered: bool | None = None
     # The text or the author's handle contains it, case-insensitively.
     q: str | None = None
+    # The complaint's lifecycle status (open, answered, resolved, dismissed).
+    status: str | None = None
+    # Assigned to this user id; ``unassigned`` instead: assigned to nobody.
+    assigned_to: int | None = None
+    unassigned: bool = False
+    platform: str | None = None
+    # True: has had a first response (a brand reply or a mark); False: has not.
+    answered: bool | None = None
+
+
+# The orders a list may take: newest first (the default), oldest first, and "waiting longest":
+# those still waiting for a first response, the longest-waiting first, then the answered ones.
+MENTION_ORDERS = ("newest", "oldest", "waiting")
 
 
 def mention_list(
-    *, filters: MentionFilters | None = None, now: datetime | None = None
+    *, filters: MentionFilters | None = None, now: datetime | None = None, order: str = "newest"
 ) -> QuerySet[Mention]:
     """The current tenant's mentions that ``filters`` select (by default every one but spam),
-    newest first, with their source and brand: the API's list and the dashboard's alike. Uses the
-    scoped manager: raises TenantScopeMissing outside ``tenant_scope``."""
-    return _narrowed(mention_feed(), filters=filters or MentionFilters(), now=now)
+    in ``order`` (one of MENTION_ORDERS), with their source and brand: the API's list and the
+    dashboard's alike. Uses the scoped manager: raises TenantScopeMissing outside
+    ``tenant_scope``."""
+    qs = _narrowed(mention_feed(), filters=filters or MentionFilters(), now=now)
+    if order == "oldest":
+        return qs.order_by("published_at", "id")
+    if order == "waiting":
+        waiting = Case(When(answered_at__isnull=True, then=Value(0)), default=Value(1),
+                       output_field=IntegerField())
+        return qs.order_by(waiting, "published_at", "id")
+    if order != "newest":
+        raise ValueError(f"unknown order {order!r}")
+    return qs
 
 
 def mention_feed() -> QuerySet[Mention]:
@@ -52,6 +75,13 @@ def mention_feed() -> QuerySet[Mention]:
 def mention_languages() -> list[str]:
     """The languages the current tenant's mentions are in, sorted (scoped manager)."""
     return sorted(Mention.objects.exclude(lang="").values_list("lang", flat=True).distinct())
+
+
+def mention_platforms() -> list[str]:
+    """The platforms the current tenant's mentions come from, sorted (scoped manager)."""
+    return sorted(
+        Mention.objects.exclude(platform="").values_list("platform", flat=True).distinct()
+    )
 
 
 def mention_get(*, mention_id: int) -> Mention | None:
@@ -78,26 +108,31 @@ def mention_thread(*, mention: Mention, limit: int = 100) -> list[Mention]:
     )
 
 
+# The filters that ask for one column to equal the value given (None or "": not filtered on).
+_EQUALS = {
+    "brand": "brand_id", "source": "source_id", "complaint": "is_complaint", "spam": "is_spam",
+    "lang": "lang", "sentiment": "sentiment", "status": "complaint_status", "platform": "platform",
+}
+
+
 def _narrowed(qs: QuerySet[Mention], *, filters: MentionFilters, now: datetime | None) -> QuerySet[Mention]:
     f = filters
-    if f.brand is not None:
-        qs = qs.filter(brand_id=f.brand)
-    if f.source is not None:
-        qs = qs.filter(source_id=f.source)
+    for name, column in _EQUALS.items():
+        value = getattr(f, name)
+        if value is not None and value != "":
+            qs = qs.filter(**{column: value})
     if f.since is not None:
         qs = qs.filter(published_at__gte=f.since)
     if f.until is not None:
         qs = qs.filter(published_at__lt=f.until)
-    if f.complaint is not None:
-        qs = qs.filter(is_complaint=f.complaint)
-    if f.spam is not None:
-        qs = qs.filter(is_spam=f.spam)
-    if f.lang:
-        qs = qs.filter(lang=f.lang)
-    if f.sentiment:
-        qs = qs.filter(sentiment=f.sentiment)
     if f.q:
         qs = qs.filter(Q(text__icontains=f.q) | Q(author_handle__icontains=f.q))
+    if f.unassigned:
+        qs = qs.filter(assigned_to__isnull=True)
+    elif f.assigned_to is not None:
+        qs = qs.filter(assigned_to_id=f.assigned_to)
+    if f.answered is not None:
+        qs = qs.filter(answered_at__isnull=not f.answered)
     if f.unanswered is not None:
         # One definition of "overdue", the flag's, so the list and the count always agree.
         overdue = (

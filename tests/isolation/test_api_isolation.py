@@ -30,7 +30,9 @@ from listening.models import (
     AlertChannel,
     ApiToken,
     Brand,
+    BulkAction,
     Mention,
+    SavedView,
     Source,
     TenantHoliday,
     TenantRule,
@@ -130,6 +132,12 @@ def acme_id_for(route: Route, acme: SimpleNamespace) -> int:
     if row is None and model is TenantHoliday:
         row = TenantHoliday.all_tenants.create(tenant=acme.tenant, date=date(2026, 12, 25),
                                                name="acme secret")
+    if row is None and model is BulkAction:
+        row = BulkAction.all_tenants.create(tenant=acme.tenant, action="resolve", changed=1,
+                                            previous={str(acme.mention.pk): ["open", None, "complaint"]})
+    if row is None and model is SavedView:
+        owner = acme.tenant.memberships.order_by("pk").first().user
+        row = SavedView.all_tenants.create(tenant=acme.tenant, user=owner, name="acme secret")
     if row is None:
         raise LookupError(f"{route.template}: no acme {model.__name__} to ask for")
     return row.pk
