@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
-import time
-import urllib.error
+import logging
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from celery import Task, current_app
@@ -28,11 +24,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from listening import figures
 from listening.jsonsafe import json_dumps, json_safe
 from listening.models import Alert, AlertChannel, AlertDelivery
 from listening.models.alerts import ChannelKind, DeliveryEvent, DeliveryStatus, PayloadFormat
-from listening.services.webhook_targets import WebhookTargetRefused, webhook_opener
-from workers.adapters.netguard import DeadlinePassed
+from listening.services.webhook_targets import WebhookTargetRefused, webhooks_may_reach_private
+from workers.adapters.httpclient import AddressRefused, HttpFailure, TimedOut, http_request, retry_after_seconds
 
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
@@ -196,7 +193,9 @@ def _subject(alert: Alert, event: str) -> str:
 
 def _send_email(*, channel: AlertChannel, alert: Alert, event: str) -> None:
     recipients = [a.strip() for a in channel.target.split(",") if a.strip()]
-    body = f"{alert.title}\n\n{alert.explanation}\n\nStatus: {event}. Opened {alert.opened_at:%Y-%m-%d %H:%M} UTC."
+    # Times in the tenant's zone, with the zone: the team reads them beside its own pages.
+    opened = figures.local_time(alert.opened_at, alert.tenant.timezone)
+    body = f"{alert.title}\n\n{alert.explanation}\n\nStatus: {event}. Opened {opened}."
     try:
         send_mail(_subject(alert, event), body, settings.DEFAULT_FROM_EMAIL, recipients)
     except OSError as exc:  # smtplib.SMTPException is an OSError
@@ -266,46 +265,33 @@ def _post_webhook(*, channel: AlertChannel, alert: Alert, event: str, now: datet
         _ = url.port  # raises ValueError on a malformed port
     except ValueError as exc:
         raise DeliveryError(f"webhook: refused: {exc}", retry=False) from exc
-    request = urllib.request.Request(channel.target, data=body.encode(), headers=headers,  # noqa: S310
-                                     method="POST")
-    deadline = time.monotonic() + _webhook_deadline()
+    # Resolving at each delivery (not when the channel was saved) is what counts: a name's
+    # addresses change. Each read may take the read timeout (a receiver that does its work before
+    # answering is not a failure), and the whole POST at most the deadline (a receiver that
+    # trickles bytes cannot hold a worker).
     try:
-        # Resolving here (not when the channel was saved) is what counts: a name's addresses
-        # change. A refusal is permanent: retrying would reach the same place.
-        opener = webhook_opener(url, deadline=deadline)
-    except WebhookTargetRefused as exc:
-        raise DeliveryError(f"webhook: refused: {exc}", retry=False) from exc
-    except OSError as exc:  # the name did not resolve (now)
-        raise DeliveryError(f"webhook: {exc}", retry=True) from exc
-    # Each read may take read_timeout (a receiver that does its work before answering is not a
-    # failure), and the whole POST at most the deadline (a receiver that trickles bytes cannot
-    # hold a worker).
-    read_timeout = float(settings.DENGAR.get("ALERT_WEBHOOK_READ_TIMEOUT_SECONDS", 25))
-    try:
-        # The scheme is checked just above (file: and custom schemes refused).
-        with opener.open(request, timeout=read_timeout) as response:
-            response.read(1024)
-    except urllib.error.HTTPError as exc:
-        code = exc.code
-        if code == 429:
-            raise DeliveryError("webhook: HTTP 429", retry=True,
-                                retry_after=_retry_after(exc.headers.get("Retry-After"), now)) from exc
-        raise DeliveryError(f"webhook: HTTP {code}", retry=code >= 500 or code == 408) from exc
-    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:  # refused, timeout, reset
-        if isinstance(getattr(exc, "reason", exc), DeadlinePassed) or time.monotonic() >= deadline:
+        response = http_request(
+            channel.target, method="POST", headers=headers, data=body.encode(),
+            allow_private=webhooks_may_reach_private(), deadline_seconds=_webhook_deadline(),
+            timeout=float(settings.DENGAR.get("ALERT_WEBHOOK_READ_TIMEOUT_SECONDS", 25)),
+            max_bytes=1024, truncate=True,
+        )
+    except AddressRefused as exc:  # permanent: retrying would reach the same place
+        logging.getLogger("dengar.alerts").warning(
+            "webhook refused: %s resolves to %s, not a public address", exc.host, exc.ip)
+        raise DeliveryError(f"webhook: refused: {exc}; webhooks may only reach public addresses "
+                            "(DENGAR_WEBHOOK_ALLOW_PRIVATE=1 allows private ones)", retry=False) from exc
+    except TimedOut as exc:
+        if exc.whole:
             raise DeliveryError(f"webhook: no complete answer within the {_webhook_deadline():g} s deadline",
                                 retry=True) from exc
-        raise DeliveryError(f"webhook: {getattr(exc, 'reason', exc)}", retry=True) from exc
-
-
-def _retry_after(value: str | None, now: datetime) -> float | None:
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = (parsedate_to_datetime(value) - now).total_seconds()
-        except (TypeError, ValueError):
-            return None
-    return min(max(seconds, 1.0), RETRY_AFTER_MAX_SECONDS)
+        raise DeliveryError(f"webhook: {exc}", retry=True) from exc
+    except HttpFailure as exc:  # refused, reset, a name that does not resolve (now)
+        raise DeliveryError(f"webhook: {exc}", retry=exc.transient) from exc
+    code = response.status
+    if code == 429:
+        wait = retry_after_seconds(response.headers, now)
+        raise DeliveryError("webhook: HTTP 429", retry=True, retry_after=None if wait is None else min(
+            max(wait, 1.0), RETRY_AFTER_MAX_SECONDS))
+    if code >= 300:
+        raise DeliveryError(f"webhook: HTTP {code}", retry=code >= 500 or code == 408)

@@ -120,11 +120,11 @@ def test_it_reads_an_atom_feed(server):
     first, second = result.mentions
     assert first.external_id == "tag:reviews.example.org,2024:post-981"
     assert first.text == "Acme X2 review: fast, but the battery\n\nThe Acme X2 is quick & light. Battery: poor."
-    assert first.published_at == "2024-06-04T09:45:00+07:00"  # as given: the pipeline parses it
+    assert first.published_at == datetime(2024, 6, 4, 2, 45, tzinfo=UTC)  # 09:45 at +07:00
     assert (first.author_handle, first.url, first.platform) == (
         "Siti Rahma", "https://reviews.example.org/p/981", "reviews")
     # Without <published>, <updated>; the feed's author; the alternate link, not the edit link; xhtml content.
-    assert second.published_at == "2024-06-03T18:00:00Z"
+    assert second.published_at == datetime(2024, 6, 3, 18, 0, tzinfo=UTC)
     assert (second.author_handle, second.url) == ("Reviews desk", "https://reviews.example.org/p/977")
     assert second.text == "Acme refund took a month\n\nReturned it on day one. The Acme refund came a month later."
 
@@ -262,22 +262,21 @@ def test_a_server_that_does_not_answer_in_time_is_transient(server):
 
 
 def test_it_refuses_an_entity_bomb_without_expanding_it(server):
-    with pytest.raises(PermanentAdapterError, match="declares a DOCTYPE"):
+    with pytest.raises(PermanentAdapterError, match="declares an entity that could expand without bound"):
         rss_adapter(server.serve("/bomb.rss", BOMB)).fetch(cursor=None)
 
 
 def test_it_refuses_an_external_entity(server):
     xxe = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel>' \
           b"<item><title>&x;</title><guid>1</guid></item></channel></rss>"
-    with pytest.raises(PermanentAdapterError, match="declares a DOCTYPE"):
+    with pytest.raises(PermanentAdapterError, match="declares an entity .* read local files"):
         rss_adapter(server.serve("/xxe.rss", xxe)).fetch(cursor=None)
 
 
 @pytest.mark.parametrize(("body", "message"), [
     (b"<!DOCTYPE html><html><body>Welcome</body></html>", "an HTML page, not an RSS or Atom feed"),
-    (b"{\"items\": []}", "not well-formed XML"),
-    (b"<rss><channel><item></channel></rss>", "not well-formed XML"),
-    (b"<?xml version='1.0'?><opml><body/></opml>", "not an RSS 2.0 or Atom feed .its root element is <opml>"),
+    (b"{\"items\": []}", "not an RSS, RDF or Atom feed .* not well-formed"),
+    (b"<?xml version='1.0'?><opml><body/></opml>", "not an RSS, RDF or Atom feed"),
 ])
 def test_a_response_that_is_not_a_feed_is_permanent(server, body, message):
     with pytest.raises(PermanentAdapterError, match=message):

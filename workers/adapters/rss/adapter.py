@@ -1,17 +1,19 @@
-"""A source that reads an RSS 2.0 or Atom feed over HTTP.
+"""A source that reads a feed (RSS 0.9x to 2.0, RDF, Atom 0.3 and 1.0) over HTTP.
 
 One GET per fetch, conditional on the ETag and Last-Modified the cursor remembers (304: nothing
 new, the cursor stays). The cursor also holds the ids of the newest items delivered, at most
 ``SEEN_LIMIT``, so an item is delivered once however long it stays in the feed, and the cursor
-never grows with the feed's history.
+never grows with the feed's history; and, under ``health``, what the last document read showed
+about the feed (items with no date, dates without a zone…), which the source's health shows.
 
-Unless it is built with ``allow_private=True``, the adapter refuses a feed whose host is, or
-resolves to, an address that is not public (private, loopback, link-local, cloud metadata…), on
-the first request and on every redirect, and connects only to the addresses it vetted: a
-tenant's admin must not make Dengar's workers read its internal services. The decision is the
-deployment's (DENGAR["FEEDS_ALLOW_PRIVATE"]); it is given to the constructor, so this class never
-reads Django settings. Refusals say that the address is not public, never what a name resolves
-to: the message is shown on the source's health to the tenant.
+The exchange goes through ``workers.adapters.httpclient``: unless the adapter is built with
+``allow_private=True``, a feed whose host is, or resolves to, an address that is not public
+(private, loopback, link-local, cloud metadata…) is refused, on the first request and on every
+redirect, and only the vetted addresses are connected to: a tenant's admin must not make Dengar's
+workers read its internal services. The decision is the deployment's
+(DENGAR["FEEDS_ALLOW_PRIVATE"]); it is given to the constructor, so this class never reads Django
+settings. Refusals say that the address is not public, never what a name resolves to: the message
+is shown on the source's health to the tenant.
 
 A fetch has a total deadline (``deadline_seconds``, also the deployment's) over connecting,
 redirects, headers and body, besides the per-read ``timeout_seconds``: a server that sends one
@@ -20,19 +22,13 @@ byte every few seconds never trips a per-read timeout, and would otherwise hold 
 
 from __future__ import annotations
 
-import http.client
 import logging
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
-import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from email.message import Message
-from email.utils import parsedate_to_datetime
 from typing import Any
 
+from workers.adapters import httpclient
 from workers.adapters.base import (
     ConfigField,
     ConfigSchema,
@@ -42,14 +38,7 @@ from workers.adapters.base import (
     SourceAdapter,
     TransientAdapterError,
 )
-from workers.adapters.netguard import (
-    DeadlinePassed,
-    ForbiddenAddress,
-    NoRedirects,
-    PinnedHTTPHandler,
-    PinnedHTTPSHandler,
-    public_addresses,
-)
+from workers.adapters.httpclient import retry_after_seconds
 from workers.adapters.rss.parsing import FeedError, parse_feed
 
 Clock = Callable[[], datetime]
@@ -57,13 +46,16 @@ Clock = Callable[[], datetime]
 logger = logging.getLogger("dengar.adapters.rss")
 
 USER_AGENT = "Dengar/0.1"
-ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
+          "text/xml;q=0.9, */*;q=0.1")
 MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 SEEN_LIMIT = 500
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_DEADLINE_SECONDS = 60.0
+CURSOR_KEYS = frozenset({"etag", "last_modified", "seen", "health"})
+
+__all__ = ["RssAdapter", "retry_after_seconds", "url_problem"]
 
 
 def _utcnow() -> datetime:
@@ -118,24 +110,24 @@ class RssAdapter(SourceAdapter):
         self.deadline_seconds = deadline_seconds
 
     def fetch(self, *, cursor: Any) -> FetchResult:
-        etag, last_modified, seen = _read_cursor(cursor)
+        etag, last_modified, seen, health = _read_cursor(cursor)
         headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        deadline = time.monotonic() + self.deadline_seconds
-        url, response = self._get(self.config["url"], headers, deadline)
-        if response is None:  # 304 Not Modified
-            return FetchResult(mentions=[], next_cursor=_cursor(etag, last_modified, seen))
-        with response:
-            body = self._read_body(response, deadline)
-            new_etag = response.headers.get("ETag")
-            new_last_modified = response.headers.get("Last-Modified")
+        response = self._get(headers)
+        if response.status == 304:
+            return FetchResult(mentions=[], next_cursor=_cursor(etag, last_modified, seen, health))
+        now = self.clock()
         try:
-            items = parse_feed(body, base_url=url, platform=self.config["platform"])
+            parsed = parse_feed(response.body, url=response.url, headers=dict(response.headers.items()),
+                                platform=self.config["platform"], first_seen=lambda: now)
         except FeedError as exc:
-            raise PermanentAdapterError(f"{self.config['url']}: {exc}") from None
+            error = PermanentAdapterError if exc.permanent else TransientAdapterError
+            raise error(f"{self.config['url']}: {exc}") from None
+        new_etag, new_last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+        items = parsed.items
 
         already = set(seen)
         fresh: list[RawMention] = []
@@ -156,156 +148,74 @@ class RssAdapter(SourceAdapter):
             new_etag = new_last_modified = None
         return FetchResult(
             mentions=tuple(delivered),
-            next_cursor=_cursor(new_etag, new_last_modified, next_seen),
+            next_cursor=_cursor(new_etag, new_last_modified, next_seen, parsed.health.as_cursor()),
             has_more=cut,
         )
 
-    def _get(
-        self, url: str, headers: dict[str, str], deadline: float
-    ) -> tuple[str, http.client.HTTPResponse | None]:
-        """The response to a GET of ``url``, after redirects, and the URL it came from; no
-        response when the server says the feed has not changed (304)."""
-        timeout = self.config["timeout_seconds"]
-        for _ in range(MAX_REDIRECTS + 1):
-            opener = self._opener(url, deadline)
-            request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked
-            try:
-                return url, opener.open(request, timeout=timeout)
-            except urllib.error.HTTPError as exc:
-                exc.close()
-                if exc.code == 304:
-                    return url, None
-                location = exc.headers.get("Location") if exc.code in REDIRECT_STATUSES else None
-                if not location:
-                    raise self._http_error(url, exc) from None
-                url = urllib.parse.urljoin(url, location)
-                if url_problem(url):
-                    raise PermanentAdapterError(
-                        f"{self.config['url']} redirects to {url!r}, not a feed address") from None
-            except TimeoutError as exc:
-                raise self._timed_out(url, exc) from None
-            except urllib.error.URLError as exc:
-                if isinstance(exc.reason, TimeoutError):
-                    raise self._timed_out(url, exc.reason) from None
-                raise TransientAdapterError(f"{url}: cannot connect ({exc.reason})") from None
-            except (http.client.HTTPException, OSError) as exc:
-                raise TransientAdapterError(f"{url}: connection failed ({type(exc).__name__}: {exc})") from None
-        raise PermanentAdapterError(f"{self.config['url']}: more than {MAX_REDIRECTS} redirects")
-
-    def _timed_out(self, url: str, exc: BaseException) -> TransientAdapterError:
-        if isinstance(exc, DeadlinePassed):
-            return TransientAdapterError(
-                f"{url}: the feed did not arrive in full within {self.deadline_seconds:g} s")
-        return TransientAdapterError(f"{url}: no answer within {self.config['timeout_seconds']:g} s")
-
-    def _opener(self, url: str, deadline: float) -> urllib.request.OpenerDirector:
-        # Environment proxies are never used: a proxy would resolve the name itself, past the check.
-        addresses: list[str] | None = None
-        if not self.allow_private:
-            parts = urllib.parse.urlsplit(url)
-            host = parts.hostname or ""
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            addresses = self._vetted_addresses(host, port)
-        return urllib.request.build_opener(
-            urllib.request.ProxyHandler({}), NoRedirects,
-            PinnedHTTPHandler(addresses, deadline=deadline), PinnedHTTPSHandler(addresses, deadline=deadline),
-        )
-
-    def _vetted_addresses(self, host: str, port: int) -> list[str]:
+    def _get(self, headers: dict[str, str]) -> httpclient.HttpResponse:
+        """The answer to a GET of the feed, after redirects: a 200 or a 304; any other status is
+        an adapter error, transient or permanent as the status says."""
+        url = self.config["url"]
         try:
-            return public_addresses(host, port)
-        except ForbiddenAddress as exc:
+            response = httpclient.http_request(
+                url, headers=headers, allow_private=self.allow_private, timeout=self.config["timeout_seconds"],
+                deadline_seconds=self.deadline_seconds, max_bytes=MAX_FEED_BYTES, max_redirects=MAX_REDIRECTS,
+            )
+        except httpclient.AddressRefused as exc:
             # The operator's log may say where the name points; the source's health may not.
-            logger.warning("rss feed refused: %s resolves to %s, not a public address", host, exc.ip)
+            logger.warning("rss feed refused: %s resolves to %s, not a public address", exc.host, exc.ip)
             raise PermanentAdapterError(
-                f"{host}: not a public address; feeds may only be read from public addresses "
-                "(DENGAR_FEEDS_ALLOW_PRIVATE=1 allows private ones)"
-            ) from None
-        except OSError as exc:
-            raise TransientAdapterError(f"cannot resolve {host}: {exc}") from None
+                f"{exc}; feeds may only be read from public addresses "
+                "(DENGAR_FEEDS_ALLOW_PRIVATE=1 allows private ones)") from None
+        except httpclient.TimedOut as exc:
+            what = (f"the feed did not arrive in full within {self.deadline_seconds:g} s" if exc.whole
+                    else f"no answer within {self.config['timeout_seconds']:g} s")
+            raise TransientAdapterError(f"{url}: {what}") from None
+        except httpclient.BodyTooLarge:
+            raise PermanentAdapterError(
+                f"{url}: the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB; "
+                "Dengar reads feeds up to that size") from None
+        except httpclient.HttpFailure as exc:
+            error = TransientAdapterError if exc.transient else PermanentAdapterError
+            raise error(f"{url}: {exc}") from None
+        if response.status in (200, 304) or 200 <= response.status < 300:
+            return response
+        raise self._http_error(response)
 
-    def _http_error(self, url: str, exc: urllib.error.HTTPError) -> Exception:
-        reason = f"{url}: HTTP {exc.code} {exc.reason or ''}".rstrip()
-        if exc.code in TRANSIENT_STATUSES or exc.code >= 500:
-            return TransientAdapterError(reason, retry_after=retry_after_seconds(exc.headers, self.clock()))
-        if exc.code in (404, 410):
+    def _http_error(self, response: httpclient.HttpResponse) -> Exception:
+        reason = f"{response.url}: HTTP {response.status} {response.reason}".rstrip()
+        if response.status in TRANSIENT_STATUSES or response.status >= 500:
+            return TransientAdapterError(reason, retry_after=retry_after_seconds(response.headers, self.clock()))
+        if response.status in (404, 410):
             return PermanentAdapterError(f"{reason}: the feed does not exist (any more)")
-        if exc.code in (401, 403):
+        if response.status in (401, 403):
             return PermanentAdapterError(f"{reason}: the feed server refuses to serve it to Dengar")
+        if response.status in httpclient.REDIRECT_STATUSES:
+            return PermanentAdapterError(f"{reason}: a redirect without a usable Location")
         return PermanentAdapterError(reason)
 
-    def _read_body(self, response: http.client.HTTPResponse, deadline: float) -> bytes:
-        try:
-            return _read_body(response)
-        except TransientAdapterError:
-            if time.monotonic() >= deadline:
-                raise self._timed_out(response.geturl(), DeadlinePassed()) from None
-            raise
+
+def _cursor(etag: str | None, last_modified: str | None, seen: list[str],
+            health: Mapping[str, Any]) -> dict[str, Any]:
+    cursor: dict[str, Any] = {"etag": etag or None, "last_modified": last_modified or None, "seen": list(seen)}
+    if health:
+        cursor["health"] = dict(health)
+    return cursor
 
 
-def retry_after_seconds(headers: Message | None, now: datetime) -> float | None:
-    """The Retry-After header in seconds, given as seconds or as an HTTP date; None if absent."""
-    value = (headers.get("Retry-After") if headers is not None else None) or ""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-def _read_body(response: http.client.HTTPResponse) -> bytes:
-    length = response.headers.get("Content-Length")
-    if length and length.isdigit() and int(length) > MAX_FEED_BYTES:
-        raise _too_large(response.geturl())
-    try:
-        body = response.read(MAX_FEED_BYTES + 1)
-    except (TimeoutError, http.client.HTTPException, OSError) as exc:
-        raise TransientAdapterError(f"{response.geturl()}: reading the feed failed ({exc})") from None
-    if len(body) > MAX_FEED_BYTES:
-        raise _too_large(response.geturl())
-    coding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
-    if coding in ("gzip", "x-gzip", "deflate"):
-        # Bounded, so a small compressed body cannot unpack into gigabytes.
-        inflater = zlib.decompressobj(wbits=47)  # 32 + 15: a gzip or zlib header, detected
-        try:
-            body = inflater.decompress(body, MAX_FEED_BYTES + 1)
-        except zlib.error as exc:
-            raise PermanentAdapterError(f"{response.geturl()}: the compressed feed is corrupt ({exc})") from None
-        if len(body) > MAX_FEED_BYTES or inflater.unconsumed_tail:
-            raise _too_large(response.geturl())
-    elif coding != "identity":
-        raise PermanentAdapterError(f"{response.geturl()}: unsupported Content-Encoding {coding!r}")
-    return body
-
-
-def _too_large(url: str) -> PermanentAdapterError:
-    return PermanentAdapterError(
-        f"{url}: the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB; Dengar reads feeds up to that size"
-    )
-
-
-def _cursor(etag: str | None, last_modified: str | None, seen: list[str]) -> dict[str, Any]:
-    return {"etag": etag or None, "last_modified": last_modified or None, "seen": list(seen)}
-
-
-def _read_cursor(cursor: Any) -> tuple[str | None, str | None, list[str]]:
+def _read_cursor(cursor: Any) -> tuple[str | None, str | None, list[str], dict[str, Any]]:
     if cursor is None or cursor == {}:
-        return None, None, []
-    if isinstance(cursor, Mapping) and set(cursor) <= {"etag", "last_modified", "seen"}:
+        return None, None, [], {}
+    if isinstance(cursor, Mapping) and set(cursor) <= CURSOR_KEYS:
         etag, last_modified, seen = cursor.get("etag"), cursor.get("last_modified"), cursor.get("seen", [])
+        health = cursor.get("health", {})
         if (
             (etag is None or isinstance(etag, str))
             and (last_modified is None or isinstance(last_modified, str))
             and isinstance(seen, list) and all(isinstance(i, str) for i in seen)
+            and isinstance(health, Mapping)
         ):
-            return etag, last_modified, seen[:SEEN_LIMIT]
+            return etag, last_modified, seen[:SEEN_LIMIT], dict(health)
     raise PermanentAdapterError(
         f"unreadable cursor {cursor!r}: expected {{'etag': ..., 'last_modified': ..., 'seen': [...]}}"
     )
