@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import Q
@@ -142,15 +143,30 @@ class PollOutcome:
 
 
 def source_poll_once(*, source: Source) -> PollOutcome:
-    """Fetch one batch from the adapter and store it. Adapter errors are recorded, not raised."""
+    """Fetch one batch from the adapter and store it. Adapter errors are recorded, not raised.
+
+    Whatever an adapter raises, typed or not, backs the source off and says why on its health;
+    only what the adapter declares permanent (or a kind or config it no longer accepts) pauses it:
+    an adapter's bug or a library's own error must neither fail the poll at every tick nor stop a
+    source for good."""
     try:
         adapter = registry.build(source.kind, source.config)
+    except (registry.UnknownAdapter, ValueError) as exc:  # the kind is gone, or refuses the config
+        source_record_failure(source=source, error=exc, permanent=True)
+        return PollOutcome(report=None, error=str(exc))
+    try:
         result = adapter.fetch(cursor=source.cursor)
     except TransientAdapterError as exc:
         source_record_failure(source=source, error=exc, retry_after=exc.retry_after)
         return PollOutcome(report=None, error=str(exc))
-    except (PermanentAdapterError, registry.UnknownAdapter, ValueError) as exc:
+    except PermanentAdapterError as exc:
         source_record_failure(source=source, error=exc, permanent=True)
+        return PollOutcome(report=None, error=str(exc))
+    except SoftTimeLimitExceeded:
+        raise  # the task records it as the poll's time limit
+    except Exception as exc:
+        logger.exception("source %s (%s): the adapter raised an error it does not declare", source.pk, source.kind)
+        source_record_failure(source=source, error=exc)
         return PollOutcome(report=None, error=str(exc))
     report = mentions_ingest(
         source=source,

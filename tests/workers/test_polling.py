@@ -117,6 +117,10 @@ def test_a_crash_mid_batch_leaves_nothing_half_stored(world, eager, monkeypatch)
     source.refresh_from_db()
     assert (Mention.all_tenants.filter(source=source).count(), source.cursor) == (0, None)
     assert source.claimed_until is None
+    # Shown on the source's health and backed off, not failed again at every tick; not paused.
+    assert (source.consecutive_failures, source.paused) == (1, False)
+    assert "RuntimeError: worker died while writing rollups" in source.last_error
+    assert source.next_poll_at > timezone.now()
 
     source_poll.delay(source.pk)
     assert stored_ids(source) == {f"s{i}" for i in range(30)}
@@ -159,6 +163,37 @@ def test_a_permanent_error_pauses_the_source_and_says_why(world, eager):
     assert source.paused
     assert source.health == "paused"
     assert "feed deleted" in source.last_error
+
+
+def test_an_adapter_raising_an_error_it_does_not_declare_is_backed_off_and_never_paused(world, eager):
+    # What a feed declaring an unknown encoding once made a parser raise.
+    scripted.BEHAVIOUR["odd"] = LookupError("unknown encoding: x-klingon")
+    source = scripted_source(world.acme, "odd", "odd")
+
+    for attempt in range(1, 4):
+        Source.all_tenants.filter(pk=source.pk).update(next_poll_at=timezone.now())
+        source_poll.delay(source.pk)  # the task does not fail: the error is the source's
+        source.refresh_from_db()
+        assert (source.consecutive_failures, source.paused, source.claimed_until) == (attempt, False, None)
+        assert source.next_poll_at >= timezone.now() + timedelta(seconds=60 * 2**attempt - 5)
+    assert source.health == "failing"
+    assert source.last_error == "LookupError: unknown encoding: x-klingon"
+
+    scripted.BEHAVIOUR["odd"] = scripted.items(2)
+    source_poll.delay(source.pk)
+    source.refresh_from_db()
+    assert (source.health, stored_ids(source)) == ("ok", {"s0", "s1"})
+
+
+def test_only_what_an_adapter_declares_permanent_pauses_a_source(world, eager):
+    for name, error in [("value", ValueError("bad item")), ("key", KeyError("guid")),
+                        ("permanent", scripted.PermanentAdapterError("gone"))]:
+        scripted.BEHAVIOUR[name] = error
+        source = scripted_source(world.acme, name, name)
+        outcome = source_poll_once(source=source)
+        source.refresh_from_db()
+        assert (source.paused, source.consecutive_failures) == (name == "permanent", 1), name
+        assert outcome.error
 
 
 def test_a_source_recovers_its_health_after_a_success(world, eager):

@@ -19,8 +19,8 @@ from listening.services.sources import (
     ClaimHeartbeat,
     source_claim_confirm,
     source_poll_once,
+    source_record_failure,
     source_record_time_limit,
-    source_release_claim,
     sources_claim_due,
 )
 
@@ -50,8 +50,9 @@ def source_poll(self: Any, source_id: int, claim: str | None = None) -> int:
     """Poll one source once under its claim; if it has more waiting, queue the next poll.
 
     A message whose claim the source no longer shows (a redelivered copy, a poll superseded after
-    its claim lapsed) does nothing. A poll that fails is not retried by the task: its claim is let
-    go, and beat claims the source again at its next tick, or once the lease lapses. A poll queued
+    its claim lapsed) does nothing. A poll that fails is not retried by the task: the failure is
+    recorded on the source's health, its claim let go and the source backed off, and beat claims
+    it again when it is due (or once the lease lapses, if even that could not be written). A poll queued
     without a claim (by hand, by the benchmark) claims the source and queues the poll with it, so
     that every message that works carries its claim and a redelivered copy can tell.
     """
@@ -78,8 +79,10 @@ def source_poll(self: Any, source_id: int, claim: str | None = None) -> int:
         except SoftTimeLimitExceeded:
             source_record_time_limit(source=source, seconds=settings.DENGAR["POLL_SOFT_TIME_LIMIT"])
             return 0
-        except Exception:
-            source_release_claim(source_id=source_id)
+        except Exception as exc:
+            # A failure past the adapter (the pipeline, the database): backed off and shown on the
+            # source's health like an adapter's, so that it does not fail again at every tick.
+            source_record_failure(source=source, error=exc)
             raise
     if outcome.has_more and source.claimed_until is not None:
         source_poll.delay(source_id, source.claimed_until.isoformat())
