@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
 
 from listening.selectors.volume import VolumePoint
 
@@ -25,6 +28,8 @@ class Bar:
     complaints_y: float
     complaints_h: float
     label: str  # an x-axis label under this bar, or ""
+    # The period is still running (today): its count is so far, not the day's, and is drawn as such.
+    partial: bool = False
 
     @property
     def centre(self) -> float:
@@ -49,6 +54,7 @@ class Chart:
     total_mentions: int
     total_complaints: int
     summary: str
+    has_partial: bool = False  # a bar is a period still running
 
 
 def nice_ceiling(value: int) -> int:
@@ -62,7 +68,10 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude
 
 
-def daily_chart(points: list[VolumePoint], *, label_every: int = 7) -> Chart:
+def daily_chart(points: list[VolumePoint], *, now: datetime | None = None,
+                label_every: int = 7) -> Chart:
+    """``now``: the moment of the figures; a day it falls in is marked partial (today's bar is a
+    count so far, not a collapse)."""
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     top = nice_ceiling(max((p.mentions for p in points), default=0))
@@ -72,6 +81,9 @@ def daily_chart(points: list[VolumePoint], *, label_every: int = 7) -> Chart:
 
     def height(v: int) -> float:
         return round(plot_h * v / top, 2)
+
+    def running(p: VolumePoint) -> bool:
+        return now is not None and p.start <= now < p.start + timedelta(days=1)
 
     bars = []
     for i, p in enumerate(points):
@@ -87,7 +99,9 @@ def daily_chart(points: list[VolumePoint], *, label_every: int = 7) -> Chart:
                 mentions_h=mh,
                 complaints_y=round(baseline - ch, 2),
                 complaints_h=ch,
-                label=f"{p.start.day} {p.start:%b}" if labelled else "",
+                label=(_("today (so far)") if running(p) else f"{p.start.day} {p.start:%b}")
+                if labelled else "",
+                partial=running(p),
             )
         )
     ticks = [Tick(value=top * k // 4, y=round(baseline - plot_h * k / 4, 2)) for k in range(5)]
@@ -97,6 +111,10 @@ def daily_chart(points: list[VolumePoint], *, label_every: int = 7) -> Chart:
         f"Daily mentions over the last {len(points)} days: {total_m} mentions, "
         f"{total_c} of them complaints"
     )
+    partial = [b for b in bars if b.partial]
+    if partial:
+        summary += _("; the last day is today, counted so far (%(n)d mentions)") % {
+            "n": partial[-1].point.mentions}
     if points:
         busiest = max(points, key=lambda p: p.mentions)
         if busiest.mentions:
@@ -104,5 +122,5 @@ def daily_chart(points: list[VolumePoint], *, label_every: int = 7) -> Chart:
     return Chart(
         bars=bars, ticks=ticks, width=WIDTH, height=HEIGHT, left=LEFT, right_edge=WIDTH - RIGHT,
         baseline_y=baseline, total_mentions=total_m, total_complaints=total_c,
-        summary=summary + ".",
+        summary=summary + ".", has_partial=bool(partial),
     )

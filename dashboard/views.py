@@ -15,8 +15,8 @@ from django.utils import timezone
 from dashboard.charts import daily_chart
 from dashboard.decorators import tenant_member_required
 from dashboard.forms import ComplaintActionForm, MentionFilterForm, RelabelForm
-from dashboard.templatetags.dengar import humanise
 from dashboard.tenancy import visible_tenants
+from listening import figures
 from listening.models import Mention, Role, Tenant
 from listening.selectors.alerts import alert_get, alerts_live
 from listening.selectors.corrections import correction_history
@@ -49,9 +49,9 @@ RESPONSE_DAYS = 30
 
 
 def _response_panel(metrics: ResponseMetrics) -> dict[str, object]:
-    """The tenant page's response figures, as people read them."""
-    def duration(seconds: float | None) -> str:
-        return "—" if seconds is None else humanise(timedelta(seconds=seconds))
+    """The tenant page's response figures, as people read them: each time on both clocks, the
+    business-hours one (what the target counts) and the wall-clock one, named beside it."""
+    duration = figures.duration
 
     def share(value: float | None) -> str:
         return "—" if value is None else f"{value:.0%}"
@@ -62,6 +62,10 @@ def _response_panel(metrics: ResponseMetrics) -> dict[str, object]:
         "response_rate": share(metrics.response_rate),
         "median_business": duration(metrics.median_business_seconds),
         "p90_business": duration(metrics.p90_business_seconds),
+        "median_wall": duration(metrics.median_seconds),
+        "p90_wall": duration(metrics.p90_seconds),
+        "business_label": figures.clock_label(figures.BUSINESS_HOURS),
+        "wall_label": figures.clock_label(figures.WALL_CLOCK),
         "within_target": share(metrics.within_target_share),
     }
 
@@ -107,7 +111,7 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
     now = timezone.now()
     flags = tenant_flags(tenant=tenant, now=now)
     series = volume_series(tenant=tenant, granularity="day", periods=CHART_DAYS, now=now)
-    chart = daily_chart(series)
+    chart = daily_chart(series, now=now)
     sources = list(source_list())
     return render(request, "dashboard/tenant.html", {
         "tenant": tenant,

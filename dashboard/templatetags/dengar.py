@@ -1,25 +1,37 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django import template
 from django.utils import timezone
+
+from listening import figures
 
 register = template.Library()
 
 
 def humanise(delta: timedelta) -> str:
-    """A duration as a person says it: "45 min", "3 h 20 min", "2 d 4 h"."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "< 1 min"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min"
+    """A duration as a person says it ("45 min", "3 h 20 min", "2 d 4 h"): figures.duration."""
+    return figures.duration(delta.total_seconds())
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """Seconds as figures.duration says them; "—" for None."""
+    return figures.duration(seconds)
+
+
+@register.filter
+def in_zone(value: datetime | None, zone: str | None) -> str:
+    """An instant in ``zone`` (a tenant's), with the zone: "27 Nov 2026 14:05 WIB"; "" for None."""
+    return "" if value is None else figures.local_time(value, zone)
+
+
+@register.filter
+def clock_in_zone(value: datetime | None, zone: str | None) -> str:
+    """The time of day of an instant in ``zone``, with the zone: "14:05 WIB"; "" for None."""
+    return "" if value is None else figures.local_time(value, zone, with_date=False)
 
 
 @register.filter
@@ -55,6 +67,12 @@ def query_with(context: template.Context, **changes: object) -> str:
             params[key] = str(value)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def urlencode_dict(value: dict[str, str]) -> str:
+    """A dict of query parameters as a query string: ``href="?{{ view.query|urlencode_dict }}"``."""
+    return urlencode(value)
 
 
 @register.filter

@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from listening.api.fields import TimeField
+from listening.api.fields import HumanDurationField, TimeField
 from listening.api.pagination import CursorPagination, NewestPublishedPagination
 from listening.api.permissions import (
     READ_FOR_MEMBERS,
@@ -241,16 +241,24 @@ class MetricsFilterSerializer(StrictInput, serializers.Serializer):
         return attrs
 
 
+WALL = "Wall-clock: from publication to the first response, every hour counted."
+BUSINESS = "In business hours: only the tenant's working hours count (what the target counts)."
+
+
 class ResponseMetricsSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
     label = serializers.CharField()
     count = serializers.IntegerField()
     answered = serializers.IntegerField()
     response_rate = serializers.FloatField(allow_null=True)
-    median_seconds = serializers.FloatField(allow_null=True)
-    p90_seconds = serializers.FloatField(allow_null=True)
-    median_business_seconds = serializers.FloatField(allow_null=True)
-    p90_business_seconds = serializers.FloatField(allow_null=True)
+    median_seconds = serializers.FloatField(allow_null=True, help_text=WALL)
+    p90_seconds = serializers.FloatField(allow_null=True, help_text=WALL)
+    median_business_seconds = serializers.FloatField(allow_null=True, help_text=BUSINESS)
+    p90_business_seconds = serializers.FloatField(allow_null=True, help_text=BUSINESS)
+    median_human = HumanDurationField(source="median_seconds", help_text=WALL)
+    p90_human = HumanDurationField(source="p90_seconds", help_text=WALL)
+    median_business_human = HumanDurationField(source="median_business_seconds", help_text=BUSINESS)
+    p90_business_human = HumanDurationField(source="p90_business_seconds", help_text=BUSINESS)
     within_target = serializers.IntegerField()
     within_target_share = serializers.FloatField(allow_null=True)
 

@@ -5,6 +5,7 @@ where DRF's own would let it through to a 500 further down.
   (PostgreSQL refuses it in text and jsonb) and no lone surrogate (not encodable as UTF-8).
   DRF's ``CharField`` refuses both already; its ``JSONField`` does not.
 - ``TimeField``: a time of day as the schema describes it.
+- ``HumanDurationField``: a duration in seconds, written as every page says it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from listening import figures
 
 
 def text_problem(value: Any) -> str | None:
@@ -67,3 +70,15 @@ class TimeField(serializers.TimeField):
         if not isinstance(value, str) or not re.fullmatch(TIME_PATTERN, value):
             self.fail("invalid")
         return super().to_internal_value(value)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "example": "3 h 20 min"})
+class HumanDurationField(serializers.Field):
+    """Seconds as every page says them (listening.figures.duration): "45 min", "2 d 4 h"; null
+    with no figure. Read-only."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: float) -> str:
+        return figures.duration(value)

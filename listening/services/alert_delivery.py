@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from listening import figures
 from listening.jsonsafe import json_dumps, json_safe
 from listening.models import Alert, AlertChannel, AlertDelivery
 from listening.models.alerts import ChannelKind, DeliveryEvent, DeliveryStatus, PayloadFormat
@@ -192,7 +193,9 @@ def _subject(alert: Alert, event: str) -> str:
 
 def _send_email(*, channel: AlertChannel, alert: Alert, event: str) -> None:
     recipients = [a.strip() for a in channel.target.split(",") if a.strip()]
-    body = f"{alert.title}\n\n{alert.explanation}\n\nStatus: {event}. Opened {alert.opened_at:%Y-%m-%d %H:%M} UTC."
+    # Times in the tenant's zone, with the zone: the team reads them beside its own pages.
+    opened = figures.local_time(alert.opened_at, alert.tenant.timezone)
+    body = f"{alert.title}\n\n{alert.explanation}\n\nStatus: {event}. Opened {opened}."
     try:
         send_mail(_subject(alert, event), body, settings.DEFAULT_FROM_EMAIL, recipients)
     except OSError as exc:  # smtplib.SMTPException is an OSError

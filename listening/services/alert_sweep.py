@@ -28,7 +28,9 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from listening import figures
 from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
 from listening.models import Alert, Brand, Mention, Source, Tenant, VolumeHourly
 from listening.models.alerts import AlertKind, AlertStatus
@@ -398,13 +400,15 @@ def unanswered_conditions(*, tenants: Iterable[Tenant], now: datetime) -> dict[i
             continue
         n, oldest = overdue[tenant.pk]
         waited = now - oldest
-        hours = waited.total_seconds() / 3600
         target = tenant.response_target_minutes
         out[tenant.pk] = [Condition(
             key="unanswered:tenant", kind=AlertKind.UNANSWERED,
             title=f"{n} complaint{'s' if n != 1 else ''} without a brand reply",
-            explanation=(f"{n} complaint{'s are' if n != 1 else ' is'} past the {target} min "
-                         f"response target; the oldest has waited {hours:.1f} h."),
+            explanation=(f"{n} complaint{'s are' if n != 1 else ' is'} past the "
+                         + gettext("%(target)s response target (counted in business hours); the "
+                                   "oldest has waited %(waited)s (wall-clock).")
+                         % {"target": figures.duration(target * 60),
+                            "waited": figures.duration(waited.total_seconds())}),
             severity="critical" if waited > timedelta(minutes=4 * target) else "warning",
             data={"count": n, "oldest_at": oldest.isoformat(), "target_minutes": target},
         )]

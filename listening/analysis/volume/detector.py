@@ -24,6 +24,7 @@ import numpy as np
 from listening.analysis.volume.baseline import baseline_matrix, baseline_next
 from listening.analysis.volume.config import HOUR, DetectorConfig, Params
 from listening.analysis.volume.core import CoreState, StepResult, step
+from listening.figures import duration
 
 KINDS = {"down": "decline", "up": "surge"}
 SERIES_CHUNK = 250  # bounds the memory of the baseline stacks in batch mode
@@ -51,13 +52,13 @@ class VolumeAlert:
     @property
     def explanation(self) -> str:
         if self.kind == "collector_gap":
-            return (f"No mentions for {self.persisted_hours:.1f} h where about {self.expected:.0f} were "
+            return (f"No mentions for {duration(self.persisted_hours * 3600)} where about {self.expected:.0f} were "
                     "expected: the collector looks down, this is not a real fall.")
         if not math.isfinite(self.relative_change):
             # Nothing was expected, so no percentage means anything: say what happened.
-            return (f"{self.observed:.0f} mentions over the last {self.persisted_hours:.1f} h where "
+            return (f"{self.observed:.0f} mentions over the last {duration(self.persisted_hours * 3600)} where "
                     f"none were expected: from none to {self.observed:.0f}.")
-        return (f"{self.observed:.0f} mentions over the last {self.persisted_hours:.1f} h against "
+        return (f"{self.observed:.0f} mentions over the last {duration(self.persisted_hours * 3600)} against "
                 f"{self.expected:.0f} expected (usual range {self.low:.0f}-{self.high:.0f}), "
                 f"{self.relative_change:+.0%}.")
 
