@@ -7,6 +7,8 @@ from django import template
 from django.utils import timezone
 
 from listening import figures
+from listening.models import Tenant
+from listening.models.tenancy import OVERDUE_REPLY_KINDS
 
 register = template.Library()
 
@@ -81,3 +83,9 @@ def took(start: datetime | None, end: datetime | None) -> str:
     if start is None or end is None:
         return ""
     return humanise(end - start)
+
+
+@register.filter
+def counted_overdue(reply_kind: str, tenant: Tenant) -> bool:
+    """Whether the tenant's overdue flag counts a mention of this reply kind (its setting)."""
+    return bool(reply_kind) and reply_kind in OVERDUE_REPLY_KINDS.get(tenant.overdue_counts, ())

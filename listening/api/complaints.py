@@ -44,7 +44,7 @@ from listening.api.strict import StrictInput
 from listening.limits import count_problem
 from listening.models import ComplaintEvent, Mention, TenantHoliday
 from listening.models.mentions import ComplaintStatus
-from listening.models.tenancy import AnswerPolicy
+from listening.models.tenancy import AnswerPolicy, OverdueCounts
 from listening.selectors.response import complaint_events, complaint_list, response_metrics
 from listening.services import complaints as lifecycle
 from listening.services.complaints import (
@@ -299,6 +299,10 @@ class ResponseSettingsSerializer(StrictInput, serializers.Serializer):
         help_text="0 = Monday ... 6 = Sunday.")
     holidays = serializers.ListField(child=serializers.DateField(), read_only=True,
                                      source="holiday_dates")
+    overdue_counts = serializers.ChoiceField(
+        choices=OverdueCounts.choices,
+        help_text="What the overdue flag, the overdue count and the default response figures count: "
+                  "complaints only, complaints and questions, or all that need a reply (requests too).")
 
     def validate_timezone(self, value: str) -> str:
         try:

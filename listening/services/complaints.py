@@ -136,13 +136,14 @@ def complaint_assign(
 # --- response settings and holidays --------------------------------------------------------------
 
 RESPONSE_SETTINGS = ("answer_policy", "timezone", "response_target_minutes", "business_day_start",
-                     "business_day_end", "business_weekdays")
+                     "business_day_end", "business_weekdays", "overdue_counts")
 
 
 def tenant_response_settings_update(
     *, tenant: Tenant, answer_policy: str | None = None, timezone: str | None = None,
     response_target_minutes: int | None = None, business_day_start: time | None = None,
     business_day_end: time | None = None, business_weekdays: Iterable[int] | None = None,
+    overdue_counts: str | None = None,
 ) -> Tenant:
     """Change what counts as an answer and when the response clock runs (validated by the caller:
     the API's input serializer)."""
@@ -151,6 +152,7 @@ def tenant_response_settings_update(
         "response_target_minutes": response_target_minutes,
         "business_day_start": business_day_start, "business_day_end": business_day_end,
         "business_weekdays": sorted(set(business_weekdays)) if business_weekdays is not None else None,
+        "overdue_counts": overdue_counts,
     }
     changes = {k: v for k, v in changes.items() if v is not None}
     for name, value in changes.items():

@@ -96,3 +96,39 @@ def test_a_mention_that_becomes_a_question_on_reclassification_gets_its_earlier_
     assert question.reply_kind == ReplyKind.QUESTION
     assert question.answered_at == asked + timedelta(hours=1)
 
+
+
+# --- the tenant's choice, the API and the mention page ----------------------------------------
+
+SETTINGS = "/api/v1/tenants/acme/response-settings/"
+
+
+def test_the_overdue_setting_is_read_by_members_and_written_by_admins(world, api_client_for):
+    assert api_client_for(world.viewer).get(SETTINGS).json()["overdue_counts"] == "complaints"
+    change = {"overdue_counts": "complaints_questions"}
+    assert api_client_for(world.viewer).patch(SETTINGS, change, format="json").status_code == 403
+    body = api_client_for(world.owner).patch(SETTINGS, change, format="json").json()
+    assert body["overdue_counts"] == "complaints_questions"
+    world.acme.refresh_from_db()
+    assert world.acme.overdue_counts == "complaints_questions"
+
+
+def test_an_unknown_overdue_setting_is_a_400(world, api_client_for):
+    bad = api_client_for(world.owner).patch(SETTINGS, {"overdue_counts": "everything"}, format="json")
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"overdue_counts"}
+
+
+def test_the_mention_page_says_what_the_mention_waits_for_and_if_the_flag_counts_it(
+    world, session_client_for,
+):
+    question = factories.MentionFactory(source=world.acme_source, text="buka jam berapa min?",
+                                        reply_kind=ReplyKind.QUESTION)
+    url = f"/t/acme/mentions/{question.pk}/"
+    body = session_client_for(world.owner).get(url).content.decode()
+    assert 'data-reply-kind="question"' in body
+    assert "Not counted by the overdue flag, which counts: Complaints only." in body
+    world.acme.overdue_counts = "complaints_questions"
+    world.acme.save()
+    body = session_client_for(world.owner).get(url).content.decode()
+    assert "Counted by the overdue flag once past the response target." in body
