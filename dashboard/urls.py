@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import tokens, views
+from dashboard import queue, tokens, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("t/<slug:slug>/", views.tenant_overview, name="tenant"),
     path("t/<slug:slug>/mentions/", views.mention_list, name="mentions"),
     path("t/<slug:slug>/mentions/<int:mention_id>/", views.mention_detail, name="mention"),
+    path("t/<slug:slug>/bulk-actions/", queue.bulk_actions, name="bulk-actions"),
+    path("t/<slug:slug>/saved-views/", queue.saved_views, name="saved-views"),
+    path("t/<slug:slug>/queue-settings/", queue.queue_settings, name="queue-settings"),
 ]

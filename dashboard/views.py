@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,20 +12,22 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dashboard.charts import daily_chart
 from dashboard.decorators import tenant_member_required
-from dashboard.forms import ComplaintActionForm, MentionFilterForm, RelabelForm
+from dashboard.forms import ComplaintActionForm, RelabelForm
+from dashboard.queue import confirmation, filter_form, signed_in_user, undo_offer
 from dashboard.tenancy import visible_tenants
 from listening import figures
 from listening.models import Mention, Role, Tenant
 from listening.selectors.alerts import alert_get, alerts_live
+from listening.selectors.complaint_queue import saved_view_list
 from listening.selectors.corrections import correction_history
 from listening.selectors.flags import tenant_flags
 from listening.selectors.mentions import (
     mention_feed,
     mention_get,
-    mention_languages,
     mention_thread,
 )
 from listening.selectors.mentions import mention_list as mentions_matching
@@ -135,19 +138,44 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
 
 @tenant_member_required
 def mention_list(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpResponse:
+    """The mention list, filtered and sorted; for analysts also the complaint queue's workbench:
+    tick mentions (or take the whole result), pick a bulk action, confirm the count it shows."""
     # Bound even when empty: every field is optional, and no filter means "all but spam".
-    form = MentionFilterForm(request.GET, languages=mention_languages())
+    form = filter_form(request.GET, tenant=tenant, user=signed_in_user(request))
     filters = form.filters()
-    mentions = mention_feed().none() if filters is None else mentions_matching(filters=filters)
+    mentions = (mention_feed().none() if filters is None
+                else mentions_matching(filters=filters, order=form.order()).select_related("assigned_to"))
     page = Paginator(mentions, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = form.query()
+    can_work = role_at_least(role, Role.ANALYST)
     return render(request, "dashboard/mentions.html", {
         "tenant": tenant,
         "role": role,
         "now": timezone.now(),
         "form": form,
         "page": page,
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        "filtered": any(k != "sort" for k in query),
+        "query": query,
+        "query_string": urlencode(query),
+        "can_work": can_work,
+        "confirm": confirmation(request, tenant=tenant, role=role, filters_form=form, filters=filters),
+        "undo": undo_offer(request) if can_work else None,
+        "saved_views": list(saved_view_list(user=signed_in_user(request))),
+        "quick_views": _quick_views(request),
+        "members": form.fields["assigned_to"].choices[3:],  # type: ignore[attr-defined]
+        "picked": request.GET.getlist("ids"),
     })
+
+
+def _quick_views(request: HttpRequest) -> list[tuple[str, dict[str, str], bool]]:
+    """The queue's ready-made views, each (label, query, whether the page shows it now)."""
+    views = [
+        (_("Assigned to me"), {"assigned_to": "me", "complaint": "yes"}),
+        (_("Open, unassigned"), {"status": "open", "assigned_to": "none"}),
+        (_("Overdue"), {"answered": "overdue", "sort": "waiting"}),
+    ]
+    current = {k: v for k, v in request.GET.items() if v and k != "page"}
+    return [(label, query, current == query) for label, query in views]
 
 
 _SERVICES = {

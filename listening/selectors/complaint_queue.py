@@ -4,6 +4,7 @@ and a person's saved views."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
@@ -66,3 +67,10 @@ def saved_view_get(*, user: AbstractBaseUser, saved_view_id: int) -> SavedView |
 # The mention list's query parameters a saved view may hold (the dashboard's filter form's names).
 SAVED_VIEW_KEYS = ("q", "complaint", "spam", "lang", "brand", "source", "platform", "sentiment",
                    "status", "assigned_to", "answered", "since", "until", "sort")
+
+
+def bulk_action_undoable(*, user: AbstractBaseUser, since: datetime) -> BulkAction | None:
+    """``user``'s latest bulk action on the current tenant since ``since`` that is not undone:
+    the one the mention list offers to undo."""
+    return (bulk_action_list().filter(actor_id=user.pk, undone_at__isnull=True, created_at__gte=since)
+            .order_by("-created_at", "-id").first())

@@ -14,7 +14,9 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # Measured ceilings; raise them only with a reason.
-MAX_QUERIES = {"/t/acme/": 16, "/t/acme/mentions/": 12, "/": 14}
+# The mention list went from 12 to 15 as the complaint queue's workbench: the platforms and the
+# tenant's members for the filters, the person's saved views, and the bulk action to undo.
+MAX_QUERIES = {"/t/acme/": 16, "/t/acme/mentions/": 15, "/": 14}
 # The portfolio runs the flags selector once per tenant; this is its price.
 PORTFOLIO_QUERIES_PER_TENANT = 3
 

@@ -15,6 +15,36 @@
     if (e.key === "Escape") closeMenus(null);
   });
 
+  // The mention list's bulk bar: tick all on the page, count what is ticked, and ask whom to
+  // assign to only for an assignment. Without scripts the bar works the same, only plainer.
+  var pickAll = document.querySelector("[data-pick-all]");
+  var picks = document.querySelectorAll("input[data-pick]");
+  var pickedCount = document.querySelector("[data-picked-count]");
+  var pickedText = pickedCount ? pickedCount.textContent : "";
+  function showPicked() {
+    if (!pickedCount) return;
+    var n = 0;
+    picks.forEach(function (p) { if (p.checked) n += 1; });
+    pickedCount.textContent = n ? n + (n === 1 ? " mention ticked" : " mentions ticked") : pickedText;
+    pickedCount.classList.toggle("has-picked", n > 0);
+    if (pickAll) pickAll.checked = n > 0 && n === picks.length;
+  }
+  if (pickAll) {
+    pickAll.addEventListener("change", function () {
+      picks.forEach(function (p) { p.checked = pickAll.checked; });
+      showPicked();
+    });
+  }
+  picks.forEach(function (p) { p.addEventListener("change", showPicked); });
+  showPicked();
+  var bulkAction = document.querySelector("[data-bulk-action]");
+  var assignee = document.querySelector("[data-assignee]");
+  function showAssignee() {
+    if (bulkAction && assignee) assignee.hidden = bulkAction.value !== "assign";
+  }
+  if (bulkAction) bulkAction.addEventListener("change", showAssignee);
+  showAssignee();
+
   var seconds = parseInt(document.body.getAttribute("data-refresh") || "0", 10);
   if (!seconds) return;
   var key = "dengar-scroll:" + location.pathname + location.search;
