@@ -1,7 +1,9 @@
 """/api/v1/tenants/<tenant_slug>/alerts/, alert-channels/ and alert-settings/.
 
 - ``alerts/``: every member reads (filter by ``status``: open, acknowledged, resolved or live;
-  and by ``kind``); ``alerts/<id>/acknowledge/`` and ``alerts/<id>/resolve/``: analysts and up.
+  and by ``kind``); ``alerts/<id>/acknowledge/`` and ``alerts/<id>/resolve/``: analysts and up;
+  ``alerts/<id>/feedback/``: analysts and up say whether the alert was useful, not useful or
+  wrong (one current verdict each; it tunes that brand's alerts, see alert_feedback).
 - ``alert-channels/``: where alerts are sent; admins and owners only, reading included (the
   targets are addresses and URLs). The signing secret is write-only: never returned.
 - ``alert-settings/``: the detector's sensitivity and the cool-down; members read, admins write.
@@ -34,8 +36,10 @@ from listening.api.schema import CONFLICT
 from listening.api.strict import StrictInput
 from listening.limits import count_problem
 from listening.models import Alert, AlertChannel, Role, Tenant
-from listening.models.alerts import AlertKind, AlertStatus, ChannelKind, PayloadFormat
+from listening.models.alerts import AlertKind, AlertStatus, ChannelKind, FeedbackVerdict, PayloadFormat
+from listening.selectors.alert_feedback import alert_feedback_list
 from listening.selectors.alerts import alert_channel_list, alert_history, alert_list
+from listening.services.alert_feedback import alert_feedback_give
 from listening.services.alerts import AlertStateError, alert_acknowledge, alert_resolve
 from listening.services.webhook_targets import webhook_host_refusal
 
@@ -69,16 +73,36 @@ class AlertEventSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class AlertFeedbackSerializer(serializers.Serializer):
+    user = serializers.CharField(source="user.username")
+    verdict = serializers.ChoiceField(choices=FeedbackVerdict.choices)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class AlertFeedbackInputSerializer(StrictInput, serializers.Serializer):
+    verdict = serializers.ChoiceField(
+        choices=FeedbackVerdict.choices,
+        help_text="useful; not_useful (true, but not worth telling); wrong (a false alarm).")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
 class AlertDetailSerializer(AlertOutputSerializer):
     history = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
 
     class Meta(AlertOutputSerializer.Meta):
-        fields = [*AlertOutputSerializer.Meta.fields, "history"]
+        fields = [*AlertOutputSerializer.Meta.fields, "history", "feedback"]
         read_only_fields = fields
 
     @extend_schema(responses=AlertEventSerializer(many=True))
     def get_history(self, alert: Alert) -> list[dict[str, Any]]:
         return AlertEventSerializer(alert_history(alert=alert), many=True).data  # type: ignore[return-value]
+
+    @extend_schema(responses=AlertFeedbackSerializer(many=True))
+    def get_feedback(self, alert: Alert) -> list[dict[str, Any]]:
+        return AlertFeedbackSerializer(alert_feedback_list(alert=alert), many=True).data  # type: ignore[return-value]
 
 
 class AlertViewSet(TenantScopedViewSetMixin, GenericViewSet):
@@ -122,6 +146,16 @@ class AlertViewSet(TenantScopedViewSetMixin, GenericViewSet):
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._change(request, alert_resolve)
+
+    @extend_schema(request=AlertFeedbackInputSerializer, responses=AlertDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def feedback(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        alert = self.get_object()
+        data = AlertFeedbackInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert_feedback_give(alert=alert, user=request.user, verdict=data.validated_data["verdict"],
+                            note=data.validated_data.get("note", ""))
+        return Response(AlertDetailSerializer(alert).data)
 
 
 class AlertChannelInputSerializer(StrictInput, serializers.Serializer):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from listening.scoping import TenantOwned
 
@@ -21,6 +22,7 @@ class AlertKind(models.TextChoices):
     SURGE = "surge", "Volume surge"
     UNANSWERED = "unanswered", "Unanswered complaints"
     SOURCE_HEALTH = "source_health", "Source health"
+    COMPLAINT_STORM = "complaint_storm", "Complaint storm"
 
 
 class AlertStatus(models.TextChoices):
@@ -87,6 +89,7 @@ class AlertEventAction(models.TextChoices):
     OPENED = "opened", "Opened"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     RESOLVED = "resolved", "Resolved"
+    FEEDBACK = "feedback", "Feedback"
 
 
 class AlertEvent(TenantOwned):
@@ -106,6 +109,40 @@ class AlertEvent(TenantOwned):
 
     def __str__(self) -> str:
         return f"alert {self.alert_id} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class FeedbackVerdict(models.TextChoices):
+    USEFUL = "useful", _("Useful")
+    NOT_USEFUL = "not_useful", _("Not useful")
+    # The condition was not true: a false alarm.
+    WRONG = "wrong", _("Wrong")
+
+
+class AlertFeedback(TenantOwned):
+    """One person's verdict on one alert (the latest they gave). Each change is also an
+    AlertEvent, so the alert's history keeps every verdict; these rows are what the sweep's
+    sensitivity rule counts (``alert_feedback.feedback_steps``)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="feedback")
+    # Copied from the alert, so that the rule counts a key's verdicts without a join.
+    alert_key = models.CharField(max_length=120)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=12, choices=FeedbackVerdict.choices)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantOwned.Meta):
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "alert", "user"], name="alert_feedback_one_per_user")
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "alert_key", "-updated_at"], name="alert_feedback_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"alert {self.alert_id}: {self.verdict} by {self.user_id}"
 
 
 class ChannelKind(models.TextChoices):

@@ -54,10 +54,17 @@ class Source(TenantOwned):
         return self.name
 
     @property
+    def never_succeeded(self) -> bool:
+        """Polled, and every poll so far has failed: it has not worked once since it was added."""
+        return self.last_success_at is None and self.consecutive_failures > 0
+
+    @property
     def health(self) -> str:
         if self.paused:
             return "paused"
-        if self.consecutive_failures >= self.UNHEALTHY_AFTER:
+        # A source that has never worked is failing from its first failure: "degraded" would
+        # say it usually works.
+        if self.consecutive_failures >= self.UNHEALTHY_AFTER or self.never_succeeded:
             return "failing"
         if self.consecutive_failures:
             return "degraded"

@@ -13,7 +13,10 @@ per (tenant, brand, source), and runs the online detector over all of them at on
    again, for the observed and expected counts and the usual range, and the brand and the source
    that contributed most to the deficit (or excess), each against its own usual level, are named.
 
-Unanswered complaints past the tenant's response target are a third kind of alert.
+Unanswered complaints past the tenant's response target are a third kind of alert, and a
+complaint storm (``complaint_storms``) a fourth. The team's feedback on declines, surges and
+storms moves the sensitivity of the brand (or tenant total) they were about
+(``alert_feedback.feedback_steps``): each series is read at its own adjusted preset.
 """
 
 from __future__ import annotations
@@ -35,13 +38,16 @@ from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
 from listening.models import Alert, Brand, Mention, Source, Tenant, VolumeHourly
 from listening.models.alerts import AlertKind, AlertStatus
 from listening.selectors.overdue import AWAITING_RESPONSE, overdue_cutoff
+from listening.services.alert_feedback import feedback_steps, sensitivity_adjusted
 from listening.services.alerts import Condition, SyncReport, alerts_sync
+from listening.services.complaint_storms import storm_conditions
 
 STEP_SECONDS = 3600
 HISTORY_DAYS = 35
 WEEK = 7 * 24
 RECOVERY_HOURS = 24
-SWEPT_KINDS = (AlertKind.DECLINE, AlertKind.SURGE, AlertKind.SOURCE_HEALTH, AlertKind.UNANSWERED)
+SWEPT_KINDS = (AlertKind.DECLINE, AlertKind.SURGE, AlertKind.SOURCE_HEALTH, AlertKind.UNANSWERED,
+               AlertKind.COMPLAINT_STORM)
 
 logger = logging.getLogger("dengar.alerts")
 
@@ -118,40 +124,43 @@ def _group(labels: Sequence[object], counts: np.ndarray) -> tuple[list[object], 
 
 class _Statuses:
     """detect_latest over distinct series only, one batch per sensitivity. A series is the sum
-    of some rollup rows of one tenant, and is named by those rows."""
+    of some rollup rows of one tenant, and is named by those rows; it is read at its tenant's
+    sensitivity unless a ``sens`` is given (a preset adjusted by feedback)."""
 
     def __init__(self, keys: list[tuple[int, int | None, int]], counts: np.ndarray,
                  sensitivity_of: dict[int, str]) -> None:
         self.counts = counts
         self.sensitivity_of = sensitivity_of
         self.tenant_of_row = [tid for tid, _, _ in keys]
-        self.pending: dict[tuple[int, ...], None] = {}
-        self.done: dict[tuple[int, ...], tuple[bool, bool, bool]] = {}
+        self.pending: dict[tuple[tuple[int, ...], str], None] = {}
+        self.done: dict[tuple[tuple[int, ...], str], tuple[bool, bool, bool]] = {}
 
-    def want(self, rows: Sequence[int]) -> None:
-        key = tuple(rows)
-        if key and key not in self.done:
+    def _key(self, rows: Sequence[int], sens: str | None) -> tuple[tuple[int, ...], str]:
+        series = tuple(rows)
+        return series, sens or self.sensitivity_of[self.tenant_of_row[series[0]]]
+
+    def want(self, rows: Sequence[int], sens: str | None = None) -> None:
+        if rows and (key := self._key(rows, sens)) not in self.done:
             self.pending[key] = None
 
     def run(self) -> None:
         by_sens: dict[str, list[tuple[int, ...]]] = defaultdict(list)
-        for key in self.pending:
-            by_sens[self.sensitivity_of[self._tenant(key)]].append(key)
+        for series, sens in self.pending:
+            by_sens[sens].append(series)
         self.pending = {}
-        for sens, series in by_sens.items():
-            matrix = np.stack([self.counts[list(key)].sum(axis=0) if len(key) > 1
-                               else self.counts[key[0]] for key in series])
+        for sens, all_series in by_sens.items():
+            matrix = np.stack([self.counts[list(series)].sum(axis=0) if len(series) > 1
+                               else self.counts[series[0]] for series in all_series])
             latest = detect_latest(matrix, step_seconds=STEP_SECONDS, direction="both",
                                    sensitivity=sens)
-            for i, key in enumerate(series):
-                self.done[key] = (bool(latest.decline_open[i]), bool(latest.surge_open[i]),
-                                  bool(latest.gap_open[i]))
+            for i, series in enumerate(all_series):
+                self.done[(series, sens)] = (bool(latest.decline_open[i]), bool(latest.surge_open[i]),
+                                             bool(latest.gap_open[i]))
 
-    def get(self, rows: Sequence[int]) -> tuple[bool, bool, bool]:
-        return self.done.get(tuple(rows), (False, False, False))
-
-    def _tenant(self, key: tuple[int, ...]) -> int:
-        return self.tenant_of_row[key[0]]
+    def get(self, rows: Sequence[int], sens: str | None = None) -> tuple[bool, bool, bool]:
+        if not rows:
+            return (False, False, False)
+        return self.done.get(self._key(rows, sens), (False, False, False))
 
 
 def _totals(keys: list[tuple[int, int | None, int]], rows_of_tenant: dict[int, list[int]],
@@ -210,10 +219,21 @@ def _describe(part: _Part, what: str, direction: str) -> str:
             if part.expected > 0 else f"Most of the {share} is {what} {part.name}.")
 
 
-def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datetime
-                      ) -> dict[int, list[Condition]]:
+def _scope(brand_id: int | None) -> str:
+    return "tenant" if brand_id is None else f"brand:{brand_id}"
+
+
+def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datetime,
+                      steps: dict[tuple[int, str], int] | None = None) -> dict[int, list[Condition]]:
+    """``steps``: the feedback rule's adjustment per (tenant, alert key), none by default."""
     tenants = {t.pk: t for t in tenants}
     sensitivity_of = {tid: t.alert_sensitivity for tid, t in tenants.items()}
+    steps = steps or {}
+
+    def sens_for(label: tuple[int, int | None], kind: str) -> str:
+        tid, bid = label
+        return sensitivity_adjusted(sensitivity_of[tid], steps.get((tid, f"{kind}:{_scope(bid)}"), 0))
+
     out: dict[int, list[Condition]] = defaultdict(list)
     sources = {s.pk: s for s in Source.all_tenants.filter(tenant_id__in=list(tenants)).only(
         "id", "tenant_id", "name", "paused", "consecutive_failures", "last_success_at")}
@@ -247,17 +267,22 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
     # for the tenants that lost a source).
     if excluded:
         totals = _totals(keys, rows_of_tenant, excluded=excluded)
-        for rows in totals.values():
-            status.want(rows)
-        status.run()
+    # Series whose feedback moved a direction's preset are read again at it.
+    for label, rows in totals.items():
+        status.want(rows, sens_for(label, AlertKind.DECLINE))
+        status.want(rows, sens_for(label, AlertKind.SURGE))
+    status.run()
     series_labels = list(totals)
-    decline = np.array([status.get(totals[label])[0] for label in series_labels], dtype=bool)
-    surge = np.array([status.get(totals[label])[1] for label in series_labels], dtype=bool)
+    decline = np.array([status.get(totals[label], sens_for(label, AlertKind.DECLINE))[0]
+                        for label in series_labels], dtype=bool)
+    surge = np.array([status.get(totals[label], sens_for(label, AlertKind.SURGE))[1]
+                      for label in series_labels], dtype=bool)
 
     for direction, flagged in (("down", decline), ("up", surge)):
+        kind = AlertKind.DECLINE if direction == "down" else AlertKind.SURGE
         by_sens: dict[str, list[int]] = defaultdict(list)
         for i in np.flatnonzero(flagged):
-            by_sens[sensitivity_of[series_labels[i][0]]].append(int(i))
+            by_sens[sens_for(series_labels[i], kind)].append(int(i))
         for sens, rows in by_sens.items():
             matrix = np.stack([x[list(totals[series_labels[r]])].sum(axis=0) for r in rows])
             found = detect_many(matrix, step_seconds=STEP_SECONDS, direction=direction,
@@ -270,6 +295,7 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
                     direction=direction, alert=_latest(alerts, direction),
                     part_keys=[keys[r] for r in part_rows],
                     part_x=x[part_rows], excluded=excluded.get(tid, {}), start=rollups.start,
+                    sensitivity=sens, steps=steps.get((tid, f"{kind}:{_scope(bid)}"), 0),
                 ))
     return out
 
@@ -299,7 +325,15 @@ def _sources_left_out(sources: dict[int, Source], rows_of_source: dict[tuple[int
 
 
 def _source_condition(source: Source, state: str) -> Condition:
-    if state == "gap":
+    if state == "failing" and source.never_succeeded:
+        title = gettext("Source %(name)s has never collected anything") % {"name": source.name}
+        text = gettext(
+            "Every poll of %(name)s since it was added has failed (%(failures)d so far), so none "
+            "of its mentions has been collected. Check its settings and credentials; the last "
+            "error is on the tenant page.") % {"name": source.name,
+                                                "failures": source.consecutive_failures}
+        severity = "critical"
+    elif state == "gap":
         title = f"Source {source.name} has stopped collecting"
         text = (f"{source.name} has delivered no mentions for several hours where it usually "
                 "has plenty: the collector looks down. Volume declines it would explain are "
@@ -314,18 +348,21 @@ def _source_condition(source: Source, state: str) -> Condition:
         severity = "critical" if state == "failing" else "info"
     return Condition(key=f"source_health:source:{source.pk}", kind=AlertKind.SOURCE_HEALTH,
                      title=title, explanation=text, severity=severity,
-                     data={"source_id": source.pk, "source": source.name, "state": state})
+                     data={"source_id": source.pk, "source": source.name, "state": state,
+                           "never_succeeded": source.never_succeeded})
 
 
 def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict[int, str],
                       sources: dict[int, Source], direction: str, alert: VolumeAlert | None,
                       part_keys: list[tuple[int, int | None, int]], part_x: np.ndarray,
-                      excluded: dict[int, str], start: datetime) -> Condition:
+                      excluded: dict[int, str], start: datetime, sensitivity: str = "normal",
+                      steps: int = 0) -> Condition:
     kind = AlertKind.DECLINE if direction == "down" else AlertKind.SURGE
     subject = tenant.name if brand_id is None else brand_names.get(brand_id, f"brand {brand_id}")
     verb = "falling" if direction == "down" else "surging"
     scope = "tenant" if brand_id is None else f"brand:{brand_id}"
-    data: dict[str, object] = {"brand_id": brand_id, "direction": direction}
+    data: dict[str, object] = {"brand_id": brand_id, "direction": direction,
+                               "sensitivity": sensitivity, "feedback_steps": steps}
     parts = []
     if alert is None:
         parts.append(f"Mentions of {subject} are {verb} against their usual level.")
@@ -360,6 +397,10 @@ def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict
         left_out = ", ".join(f"{sources[s].name} ({state})" for s, state in excluded.items() if s in sources)
         parts.append(f"Left out of this count: {left_out}.")
         data["excluded_sources"] = sorted(excluded)
+    if steps:
+        parts.append(gettext("After the team's feedback, these alerts are %(steps)d step(s) less "
+                             "sensitive than the tenant's setting (%(sensitivity)s).")
+                     % {"steps": steps, "sensitivity": sensitivity})
     severe = alert is not None and direction == "down" and alert.relative_change <= -0.5
     return Condition(
         key=f"{kind}:{scope}", kind=kind, title=f"Mentions of {subject} are {verb}",
@@ -458,7 +499,10 @@ def _sweep(*, tenants: list[Tenant], now: datetime) -> SyncReport:
     end = now.replace(minute=0, second=0, microsecond=0)
     rollups = rollups_load(start=end - timedelta(days=HISTORY_DAYS), end=end,
                            tenant_ids=[t.pk for t in tenants])
-    conditions = volume_conditions(tenants=tenants, rollups=rollups, now=now)
-    for tid, conds in unanswered_conditions(tenants=tenants, now=now).items():
-        conditions.setdefault(tid, []).extend(conds)
+    steps = feedback_steps(tenant_ids=[t.pk for t in tenants], now=now)
+    conditions = volume_conditions(tenants=tenants, rollups=rollups, now=now, steps=steps)
+    for more in (unanswered_conditions(tenants=tenants, now=now),
+                 storm_conditions(tenants=tenants, end=end, steps=steps)):
+        for tid, conds in more.items():
+            conditions.setdefault(tid, []).extend(conds)
     return alerts_sync(conditions=conditions, tenants=tenants, kinds=SWEPT_KINDS, now=now)

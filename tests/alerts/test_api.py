@@ -154,7 +154,7 @@ def test_the_outsider_reaches_none_of_the_alert_routes(world, api_client_for):
     AlertChannel.all_tenants.create(tenant=world.acme, name="ops", kind="email",
                                     target="ops@acme.example")
     routes = [r for r in api_routes() if "alert" in r.template]
-    assert len(routes) == 7
+    assert len(routes) == 8  # alerts: list, detail, 3 actions; channels: 2; settings
     acme = type("Acme", (), {"tenant": world.acme, "source": world.acme_source})
     problems = cross_tenant_violations(api_client_for(world.outsider), routes, acme=acme,
                                        own_slug=world.initech.slug)
