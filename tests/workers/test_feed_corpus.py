@@ -104,12 +104,12 @@ def same_entry(entry: Mapping[str, Any], mention: RawMention) -> Counter[str]:
         differs["title"] += 1
     if (entry.get("link") or "") != (mention.url or "") and not (entry.get("link") or "").startswith("javascript"):
         differs["link"] += 1
+    # Where feedparser reads no date there is none to compare: Dengar dates the entry when it
+    # first sees it, or reads an RFC 822 date that lacks only its zone as UTC.
     expected = reference_date(entry)
     delivered = mention.published_at
-    if expected is None:
-        if delivered != FIRST_SEEN and not isinstance(delivered, str):  # undated: first seen
-            differs["date"] += 1
-    elif not isinstance(delivered, datetime) or abs((delivered - expected).total_seconds()) >= 60:
+    if expected is not None and (
+            not isinstance(delivered, datetime) or abs((delivered - expected).total_seconds()) >= 60):
         differs["date"] += 1
     return differs
 

@@ -29,6 +29,10 @@ class RawMention:
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     mentions: Sequence[RawMention]
+    # Stored with the mentions, in the same transaction. A cursor that is a JSON object may say,
+    # under "health", what the adapter noticed about the source when it last read it (counts of
+    # "items", "undated", "zoneless", "unreadable_dates", "without_id"; "lenient": why the document
+    # was not well-formed): the source's health shows it in words (selectors.sources).
     next_cursor: Any
     # True when the source holds more right now than one fetch returns: poll again at once.
     has_more: bool = False

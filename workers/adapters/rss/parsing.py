@@ -30,6 +30,7 @@ import xml.sax
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -189,10 +190,24 @@ def _published(entry: Mapping[str, Any], health: FeedHealth, first_seen: Callabl
             return when
     written = next((str(_own(entry, key)).strip() for key in _DATE_KEYS if str(_own(entry, key) or "").strip()), "")
     if written:
+        when = _rfc822_without_zone(written)
+        if when is not None:
+            health.zoneless += 1
+            return when
         health.unreadable_dates += 1
         return written  # the pipeline rejects it, and says why
     health.undated += 1
     return first_seen()
+
+
+def _rfc822_without_zone(written: str) -> datetime | None:
+    """An RFC 822 date that lacks only its zone ("Tue, 04 Jun 2024 09:15:00"), which feedparser
+    does not read, as UTC; None for anything else."""
+    try:
+        when = parsedate_to_datetime(written)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else None
 
 
 def _own(entry: Mapping[str, Any], key: str) -> Any:
