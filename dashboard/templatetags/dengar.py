@@ -7,10 +7,17 @@ from django import template
 from django.utils import timezone
 
 from listening import figures
-from listening.models import Tenant
+from listening.models import Source, Tenant
 from listening.models.tenancy import OVERDUE_REPLY_KINDS
+from listening.selectors.sources import source_feed_notes
 
 register = template.Library()
+
+
+@register.filter
+def feed_notes(source: Source) -> list[str]:
+    """What a source's adapter noticed about its feed on its last read, in words."""
+    return source_feed_notes(source=source)
 
 
 def humanise(delta: timedelta) -> str:

@@ -225,3 +225,4 @@ def test_a_feed_whose_every_date_lacks_a_zone_is_told_in_one_sentence(world):
     assert source_feed_notes(source=source) == ["This feed's dates have no time zone: Dengar reads them as UTC."]
     source.cursor = {"seen": [], "health": {"items": "x", "undated": True}}  # not the adapter's: ignored
     assert source_feed_notes(source=source) == []
+
