@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dashboard import queue, tokens, views
+from dashboard.alerts import alert_history
 
 app_name = "dashboard"
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     # tenant routes tests/isolation walks; tests/dashboard/test_tokens_page.py checks ownership.
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("t/<slug:slug>/", views.tenant_overview, name="tenant"),
+    path("t/<slug:slug>/alerts/", alert_history, name="alerts"),
     path("t/<slug:slug>/mentions/", views.mention_list, name="mentions"),
     path("t/<slug:slug>/mentions/<int:mention_id>/", views.mention_detail, name="mention"),
     path("t/<slug:slug>/bulk-actions/", queue.bulk_actions, name="bulk-actions"),
