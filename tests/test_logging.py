@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 
+from listening.services.sources import error_for_health
 from listening.serving.logs import JsonFormatter, RedactSecrets, redact
 
 DB_PASSWORD = "s3cret-db-Pa55"
@@ -76,6 +77,19 @@ def test_a_short_password_is_masked_in_its_url_but_not_as_a_word_everywhere(monk
     monkeypatch.setenv("DATABASE_URL", "postgres://dengar:dengar@postgres:5432/dengar")
     assert redact("worker dengar@vm ready") == "worker dengar@vm ready"
     assert redact("postgres://dengar:dengar@postgres:5432/dengar") == "postgres://dengar:********@postgres:5432/dengar"
+
+
+def test_one_masker_serves_the_logs_and_what_a_sources_health_shows_its_tenant():
+    token = "dgr_oj6xaq8tk8_uJ9LWwDPY751G9qeiKxyBjgMVoUPw"
+    text = f"GET https://bob:hunter2@feeds.example.com/x.rss?code=c0de&page=2 failed; {token} (X-Api-Key: k3y)"
+    logged, shown = redact(text), error_for_health(RuntimeError(text))
+    for secret in ("hunter2", "c0de", "uJ9LWwDPY751G9qeiKxyBjgMVoUPw", "k3y"):
+        assert secret not in logged
+        assert secret not in shown
+    assert "feeds.example.com/x.rss?code=********&page=2" in logged
+    # The operator sees which account it was; the tenant does not.
+    assert "bob" in logged
+    assert "bob" not in shown
 
 
 def test_it_keeps_ordinary_text_and_addresses_without_passwords():

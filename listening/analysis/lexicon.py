@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from listening.analysis.base import Analysis
-from listening.analysis.engine.lexicons import QUESTION_CUES
+from listening.analysis.engine.lexicons import QUESTION_CUES, SLANG, SLANG_ID_MS
 
 MAX_CHARS = 2_000
 
@@ -18,25 +18,6 @@ _WORD = re.compile(r"[a-z0-9']+")
 _STRETCH = re.compile(r"([a-z])\1{2,}")
 _PHONE = re.compile(r"(?:\+?62|\+?60|0)8?\d[\d\s-]{7,}")
 _LINK = re.compile(r"https?://|www\.|bit\.ly|\.com\b")
-
-# Informal spellings to their plain form, as people write them in Indonesia and Malaysia.
-SLANG = {
-    "blm": "belum", "blum": "belum", "tlh": "telah", "gmn": "gimana", "gmna": "gimana",
-    "utk": "untuk", "hrs": "harus", "yg": "yang", "dgn": "dengan", "dg": "dengan",
-    "gak": "tidak", "ga": "tidak", "gk": "tidak", "nggak": "tidak", "ngga": "tidak",
-    "engga": "tidak", "enggak": "tidak", "tak": "tidak", "x": "tidak", "bgt": "banget",
-    "udh": "sudah", "udah": "sudah", "sdh": "sudah", "dah": "sudah", "kmrn": "kemarin",
-    "jd": "jadi", "jdi": "jadi", "tp": "tapi", "tpi": "tapi", "krn": "karena", "karna": "karena",
-    "sy": "saya", "sya": "saya", "aq": "aku", "sm": "sama", "dr": "dari", "dri": "dari",
-    "lg": "lagi", "lgi": "lagi", "sj": "saja", "aja": "saja", "skrg": "sekarang",
-    "skrng": "sekarang", "bs": "bisa", "bsa": "bisa", "trs": "terus", "trus": "terus",
-    "knp": "kenapa", "np": "kenapa", "napa": "kenapa", "tdk": "tidak", "msh": "masih",
-    "masi": "masih", "org": "orang", "pls": "please", "plz": "please", "u": "you", "ur": "your",
-    "r": "are", "thx": "thanks", "ty": "thanks", "dont": "don't", "cant": "can't",
-    "wont": "won't", "isnt": "isn't", "didnt": "didn't", "doesnt": "doesn't", "hv": "have",
-    "cs": "customer service", "min": "admin", "mimin": "admin", "brp": "berapa", "kpn": "kapan",
-    "mcm": "macam", "sbb": "sebab", "byk": "banyak", "bnyk": "banyak", "dpt": "dapat",
-}
 
 NEGATIVE = {
     # English
@@ -75,9 +56,6 @@ EN_WORDS = {"the", "and", "is", "my", "you", "your", "for", "not", "this", "have
 ID_WORDS = {"yang", "tidak", "sudah", "belum", "dari", "untuk", "saya", "aku", "gimana",
             "banget", "dengan", "jadi", "kenapa", "kok", "dong", "sih", "nih", "kak", "gan",
             "min", "admin", "terus", "kemarin", "lagi", "sama", "bisa", "ini", "itu", "ada"}
-MS_WORDS = {"tak", "tidak", "sudah", "macam", "sebab", "boleh", "kenapa", "lah", "je",
-            "ni", "tu", "kat", "dekat", "korang", "saya", "aku", "nak", "dah", "seminggu",
-            "rosak", "teruk", "hampeh", "lembap", "percuma", "banyak", "dapat", "mana"}
 MS_ONLY = {"nak", "je", "kat", "korang", "macam", "sebab", "lah", "percuma", "teruk", "hampeh",
            "lembap", "rosak", "dekat", "tu", "ni"}
 
@@ -90,8 +68,8 @@ def normalise(text: str) -> str:
 
 def detect_language(raw_words: list[str], words: list[str]) -> str:
     en = sum(w in EN_WORDS for w in words)
-    indo = sum(w in ID_WORDS for w in words) + sum(w in SLANG and w not in {"u", "ur", "r"}
-                                                     for w in raw_words)
+    # Indonesian and Malay slang is evidence; English chat ("u", "pls", "thx") is not.
+    indo = sum(w in ID_WORDS for w in words) + sum(w in SLANG_ID_MS for w in raw_words)
     ms = sum(w in MS_ONLY for w in raw_words + words)
     if en == 0 and indo == 0 and ms == 0:
         return "other"

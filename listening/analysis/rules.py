@@ -27,8 +27,16 @@ def normalise_phrase(phrase: str) -> str:
 
 def _phrase_pattern(phrase: str) -> str:
     words = [re.escape(w) for w in normalise_phrase(phrase).split(" ")]
-    # Word bounds that work for phrases starting or ending in punctuation, like BrandMatcher's.
+    # Word bounds that work for phrases starting or ending in punctuation ("c++", "@acme").
     return r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+
+
+def phrases_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for any of ``phrases`` as whole words, whatever the case and the spacing
+    between their words; None without a phrase. What names a brand (its terms, its exclusions)
+    and what a brand-specific rule looks for are both matched by it."""
+    alternatives = [_phrase_pattern(p) for p in phrases if normalise_phrase(p)]
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
 
 def intent_without_complaint(*, text: str, sentiment: str) -> str:
@@ -110,9 +118,9 @@ class RuleSet:
         self._count = count
         self._brands: dict[int, re.Pattern[str]] = {}
         for brand_id, terms in (brand_terms or {}).items():
-            alternatives = [_phrase_pattern(t) for t in terms if normalise_phrase(t)]
-            if alternatives:
-                self._brands[brand_id] = re.compile("|".join(alternatives), re.IGNORECASE)
+            about = phrases_regex(terms)
+            if about is not None:
+                self._brands[brand_id] = about
 
     def __bool__(self) -> bool:
         return self._count > 0

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from listening.analysis.base import get_classifier
 from listening.analysis.engine.needs_reply import reply_kind
+from listening.analysis.rules import phrases_regex
 from listening.models import Brand, BrandAccount, ComplaintEvent, Mention, Source
 from listening.models.brands import normalise_handle
 from listening.models.complaints import ComplaintAction
@@ -77,13 +78,10 @@ class BrandMatcher:
     def __init__(self, brands: Iterable[Brand]) -> None:
         self._rules: list[tuple[Brand, re.Pattern[str], re.Pattern[str] | None]] = []
         for brand in brands:
-            terms = [re.escape(t.lower()) for t in brand.terms() if t.strip()]
-            if not terms:
-                continue
-            include = re.compile(r"(?<!\w)(?:" + "|".join(terms) + r")(?!\w)")
-            excl = [re.escape(t.lower()) for t in brand.exclusions if t.strip()]
-            exclude = re.compile(r"(?<!\w)(?:" + "|".join(excl) + r")(?!\w)") if excl else None
-            self._rules.append((brand, include, exclude))
+            # The same matching as a brand-specific phrase rule's (listening.analysis.rules).
+            include = phrases_regex(brand.terms())
+            if include is not None:
+                self._rules.append((brand, include, phrases_regex(brand.exclusions)))
 
     def match(self, text: str) -> Brand | None:
         lowered = text.lower()

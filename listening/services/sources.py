@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
-import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
@@ -19,6 +17,7 @@ from django.utils import timezone
 
 from listening.models import Source, Tenant
 from listening.services.ingestion import IngestReport, mentions_ingest
+from listening.serving.logs import redact
 from workers.adapters import registry
 from workers.adapters.base import PermanentAdapterError, TransientAdapterError
 
@@ -235,45 +234,10 @@ def source_record_time_limit(*, source: Source, seconds: float) -> None:
     )
 
 
-# In an error shown on a source's health: the password of a URL, and the values of query
-# parameters that hold credentials or look like them, are masked.
-_URL = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s'\"<>]+", re.I)
-_SECRET_NAME = re.compile(
-    r"token|secret|passw|pwd|api[_\-]?key|apikey|^key$|auth|sig|signature|credential|session|code|access", re.I
-)
-_HEADER_SECRET = re.compile(r"\b((?:proxy-)?authorization|cookie|x-api-key)(\s*[:=]\s*)[^\s,;]+(?:\s+[^\s,;]+)?", re.I)
-MASK = "***"
-
-
-def _looks_random(value: str) -> bool:
-    return len(value) >= 16 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
-
-
-def _redact_url(url: str) -> str:
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return url
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
-    query = "&".join(
-        f"{name}={MASK}" if sep and (_SECRET_NAME.search(name) or _looks_random(urllib.parse.unquote(value)))
-        else f"{name}{sep}{value}"
-        for name, sep, value in (pair.partition("=") for pair in parts.query.split("&") if pair)
-    ) if parts.query else ""
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def redact_error(text: str) -> str:
-    """``text`` with credentials in URLs and after header names masked."""
-    text = _URL.sub(lambda m: _redact_url(m.group(0)), text)
-    return _HEADER_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
-
-
 def error_for_health(error: BaseException) -> str:
-    """What a source's health says about a failure: its kind and message, without credentials."""
-    return redact_error(f"{type(error).__name__}: {error}")[:2000]
+    """What a source's health says about a failure: its kind and message, without credentials
+    (nor a URL's user name: the tenant reads it)."""
+    return redact(f"{type(error).__name__}: {error}", userinfo=True)[:2000]
 
 
 def source_create(*, tenant: Tenant, name: str, kind: str, config: Any, **fields: Any) -> Source:

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -42,9 +43,16 @@ def bound_log_context(**values: Any) -> Iterator[dict[str, Any]]:
 
 
 # --- Redaction ---------------------------------------------------------------------------------
+# One masker for every text that may carry a credential: log records, error pages, and the last
+# error a source's health shows its tenant.
+_URL = re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s'\"<>]+", re.I)
+# scheme://user:password@host, scheme://:password@host: for a URL that does not parse.
+_URL_PASSWORD_ONLY = re.compile(r"(?P<k>\b[a-z][a-z0-9+.\-]*://[^\s:/@'\"]*:)(?P<v>[^\s@/'\"]+)(?=@)", re.I)
+# Query parameters whose values are credentials, or look like them.
+_SECRET_PARAM = re.compile(
+    r"token|secret|passw|pwd|api[_\-]?key|apikey|^key$|auth|sig|signature|credential|session|code|access", re.I
+)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    # scheme://user:password@host, scheme://:password@host
-    (re.compile(r"(?P<k>\b[a-z][a-z0-9+.\-]*://[^\s:/@'\"]*:)(?P<v>[^\s@/'\"]+)(?=@)", re.I), MASK),
     # Authorization: Token abc / "HTTP_AUTHORIZATION": "Bearer abc" / Cookie: sessionid=…
     (
         re.compile(
@@ -111,12 +119,47 @@ def _known_secret_values() -> list[str]:
     return known
 
 
-def redact(text: str, secrets: list[str] | None = None) -> str:
-    """``text`` with passwords in URLs, credentials after their names and known secret values
-    (DJANGO_SECRET_KEY's, DATABASE_URL's password…) replaced by a mask."""
+def _looks_random(value: str) -> bool:
+    return len(value) >= 16 and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def _redact_url(url: str, *, userinfo: bool) -> str:
+    """``url`` with its password (or, with ``userinfo``, its whole user part) and its credential
+    query values masked; an URL with nothing to mask comes back as it was."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return _URL_PASSWORD_ONLY.sub(lambda m: m.group("k") + MASK, url)
+    netloc, changed = parts.netloc, False
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        name, colon, _password = user.partition(":")
+        if userinfo or colon:
+            netloc = f"{MASK}@{host}" if userinfo else f"{name}:{MASK}@{host}"
+            changed = True
+    pairs = [pair.partition("=") for pair in parts.query.split("&") if pair]
+    masked = [
+        (name, sep, MASK if sep and (_SECRET_PARAM.search(name) or _looks_random(urllib.parse.unquote(value)))
+         else value)
+        for name, sep, value in pairs
+    ]
+    if masked != pairs:
+        changed = True
+    if not changed:
+        return url
+    query = "&".join(f"{name}{sep}{value}" for name, sep, value in masked)
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact(text: str, secrets: list[str] | None = None, *, userinfo: bool = False) -> str:
+    """``text`` with passwords in URLs, credential query values (by their name, or because they
+    look random), credentials after their names and known secret values (DJANGO_SECRET_KEY's,
+    DATABASE_URL's password…) replaced by a mask. ``userinfo`` masks a URL's user name too, for
+    text shown to a tenant rather than to an operator."""
     for value in _known_secret_values() if secrets is None else secrets:
         if value in text:
             text = text.replace(value, MASK)
+    text = _URL.sub(lambda m: _redact_url(m.group(0), userinfo=userinfo), text)
     for pattern, mask in _PATTERNS:
         text = pattern.sub(lambda m, mask=mask: m.group("k") + mask, text)
     return text

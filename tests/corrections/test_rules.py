@@ -93,3 +93,21 @@ def test_rules_apply_at_ingestion(world, fake_classifier):
     stored = {m.external_id: m for m in Mention.all_tenants.filter(tenant=world.acme)}
     assert (stored["r1"].is_complaint, stored["r1"].intent) == (True, "complaint")
     assert stored["r2"].is_spam is False
+
+
+def test_ingestion_names_a_brand_as_its_brand_rules_do(world, fake_classifier):
+    # A multi-word keyword across a line break, in capitals: the mention is the brand's, and the
+    # brand's own rule applies to it; an exclusion, spaced out, is matched the same way.
+    pay = world.acme_brand.__class__.all_tenants.create(
+        tenant=world.acme, name="Kopi Senja", keywords=["kopi senja"], exclusions=["kopi senja palsu"])
+    rule_create(tenant=world.acme, phrase="stuck", effect="spam", brand=pay)
+    batch = [
+        RawMention(external_id="p1", text="KOPI\nSENJA stuck again", published_at="2026-01-05T10:00:00Z",
+                   author_handle="a"),
+        RawMention(external_id="p2", text="kopi  senja   PALSU is stuck", published_at="2026-01-05T10:00:00Z",
+                   author_handle="b"),
+    ]
+    mentions_ingest(source=world.acme_source, batch=batch, expected_cursor=None, next_cursor=None)
+    stored = {m.external_id: m for m in Mention.all_tenants.filter(tenant=world.acme)}
+    assert (stored["p1"].brand_id, stored["p1"].is_spam) == (pay.pk, True)
+    assert stored["p2"].brand_id == world.acme_brand.pk  # the source's brand, not the excluded one

@@ -6,9 +6,9 @@ languages, without touching the logic.
 
 from __future__ import annotations
 
-# Informal Indonesian / Malay (and a little English chat) spellings to their plain form.
-SLANG: dict[str, str] = {
-    # Indonesian / Malay
+# Informal spellings to their plain form: Indonesian / Malay, and a little English chat. The
+# engine and the word-list baseline (listening.analysis.lexicon) both read these.
+SLANG_ID_MS: dict[str, str] = {
     "blm": "belum", "blom": "belum", "blum": "belum", "lom": "belum", "tlh": "telah",
     "gmn": "gimana", "gmna": "gimana", "gimna": "gimana", "bgmn": "bagaimana",
     "utk": "untuk", "untk": "untuk", "buat": "buat", "hrs": "harus", "yg": "yang", "yng": "yang",
@@ -41,7 +41,8 @@ SLANG: dict[str, str] = {
     "bbrp": "beberapa", "cm": "cuma", "cuman": "cuma", "ckp": "cukup",
     "gpp": "tidak apa apa", "gapapa": "tidak apa apa", "pake": "pakai", "pk": "pakai",
     "nunggu": "menunggu", "nungguin": "menunggu", "dtg": "datang", "sampek": "sampai",
-    # English chat
+}
+SLANG_EN_CHAT: dict[str, str] = {
     "pls": "please", "plz": "please", "plox": "please", "u": "you", "ur": "your", "r": "are",
     "thx": "thanks", "thnx": "thanks", "ty": "thank you", "dont": "don't", "cant": "can't",
     "wont": "won't", "isnt": "isn't", "didnt": "didn't", "doesnt": "doesn't", "hv": "have",
@@ -49,6 +50,7 @@ SLANG: dict[str, str] = {
     "bc": "because", "cuz": "because", "coz": "because", "w/": "with", "w/o": "without",
     "wtf": "wtf", "smh": "smh", "cs": "customer service", "acct": "account", "msg": "message",
 }
+SLANG: dict[str, str] = {**SLANG_ID_MS, **SLANG_EN_CHAT}
 # "hrs" is ambiguous (hours / harus); in an English sentence we undo the Indonesian reading.
 EN_SLANG_OVERRIDE: dict[str, str] = {"hrs": "hours", "min": "min", "tak": "tak", "ga": "ga"}
 
