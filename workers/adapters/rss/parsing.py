@@ -190,10 +190,10 @@ def _published(entry: Mapping[str, Any], health: FeedHealth, first_seen: Callabl
             return when
     written = next((str(_own(entry, key)).strip() for key in _DATE_KEYS if str(_own(entry, key) or "").strip()), "")
     if written:
-        when = _rfc822_without_zone(written)
-        if when is not None:
+        as_utc = _rfc822_without_zone(written)
+        if as_utc is not None:
             health.zoneless += 1
-            return when
+            return as_utc
         health.unreadable_dates += 1
         return written  # the pipeline rejects it, and says why
     health.undated += 1
