@@ -26,13 +26,14 @@ from workers.adapters import registry
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "dengar-demo"  # noqa: S105 - a local demo login, printed on screen on purpose
 
-# (tenant, brand, keywords, the brand's own handle, sources as (name, scenario, seed, rate))
+# (tenant, brand, keywords, the brand's own handle, what it sells (what its people write
+# about), sources as (name, scenario, seed, rate))
 DEMO_TENANTS = [
-    ("Telko Nusantara", "Telko", ["telko", "telkonusa"], "telko_care",
+    ("Telko Nusantara", "Telko", ["telko", "telkonusa"], "telko_care", "telco",
      [("Mentions (mock)", "complaint_storm", 11, 14.0)]),
-    ("Kopi Senja", "Kopi Senja", ["kopisenja", "kopi senja"], "kopisenja",
+    ("Kopi Senja", "Kopi Senja", ["kopisenja", "kopi senja"], "kopisenja", "coffee",
      [("Mentions (mock)", "dying", 22, 12.0)]),
-    ("Warung Rasa", "Warung Rasa", ["warungrasa", "warung rasa"], "warungrasa_id",
+    ("Warung Rasa", "Warung Rasa", ["warungrasa", "warung rasa"], "warungrasa_id", "restaurant",
      [("Mentions (mock)", "steady", 33, 10.0), ("Promo feed (mock)", "spam_burst", 34, 4.0),
       ("Partner API (mock)", "broken_collector", 35, 4.0)]),
 ]
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         AgencyMembership.objects.get_or_create(
             user=user, agency=agency, defaults={"role": Role.OWNER}
         )
-        for tenant_name, brand_name, keywords, handle, sources in DEMO_TENANTS:
+        for tenant_name, brand_name, keywords, handle, business, sources in DEMO_TENANTS:
             slug = tenant_name.lower().replace(" ", "-")
             tenant, _ = Tenant.objects.get_or_create(
                 slug=slug, defaults={"name": tenant_name, "agency": agency}
@@ -72,7 +73,7 @@ class Command(BaseCommand):
                 if Source.all_tenants.filter(tenant=tenant, name=name).exists():
                     continue
                 config = registry.validate_config("mock", {
-                    "seed": seed, "scenario": scenario, "brand": brand_name,
+                    "seed": seed, "scenario": scenario, "brand": brand_name, "business": business,
                     "brand_handle": handle, "rate_per_hour": rate, "anchor": anchor,
                     "backfill_days": backfill_days,
                 })

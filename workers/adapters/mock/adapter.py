@@ -35,6 +35,7 @@ from workers.adapters.base import (
     SourceAdapter,
     TransientAdapterError,
 )
+from workers.adapters.mock.businesses import BUSINESSES
 from workers.adapters.mock.generator import PlannedReply, SlotGenerator, broken
 from workers.adapters.mock.scenarios import SCENARIOS, SLOT_SECONDS, max_reply_delay
 
@@ -90,6 +91,8 @@ class MockAdapter(SourceAdapter):
         "scenario": ConfigField(str, default="steady", choices=SCENARIOS,
                                 help="The story the data tells, relative to the anchor."),
         "brand": ConfigField(str, default="Acme", check=_blank_problem, help="The brand name people write about."),
+        "business": ConfigField(str, default="telco", choices=tuple(BUSINESSES),
+                                help="What the brand sells, which is what its people write about."),
         "brand_handle": ConfigField(str, check=_handle_problem, help="The brand's own account that replies; "
                                               "default: the brand name + '_care'."),
         "rate_per_hour": ConfigField(float, default=12.0, min_value=0, max_value=MAX_RATE_PER_HOUR,
@@ -139,6 +142,7 @@ class MockAdapter(SourceAdapter):
         generator = SlotGenerator(
             seed=cfg["seed"], scenario=cfg["scenario"], brand=cfg["brand"],
             brand_handle=self.brand_handle, rate_per_hour=cfg["rate_per_hour"], anchor=anchor,
+            business=cfg["business"],
         )
         key = (tuple(sorted((k, str(v)) for k, v in cfg.items())), self.brand_handle, anchor)
         limit = cfg["max_items"]

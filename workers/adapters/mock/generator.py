@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import random
-import string
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import NamedTuple
 
 from workers.adapters.base import RawMention
-from workers.adapters.mock import texts
+from workers.adapters.mock import compose, texts
+from workers.adapters.mock.businesses import BUSINESSES
 from workers.adapters.mock.scenarios import CATEGORIES, SLOT_SECONDS, profile
 
 PLATFORM = "mock"
@@ -44,19 +44,6 @@ class Skeleton:
     # index -> (offset seconds in slot, language, author) for the slot's complaints
     complaints: dict[int, tuple[int, str, str]]
     replies: list[PlannedReply]
-
-
-def _fields(template: str) -> tuple[str, ...]:
-    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
-
-
-# Which placeholders each template uses, so an item fills only what it needs.
-_PREPARED: dict[str, dict[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {
-    category: {
-        lang: tuple((t, _fields(t)) for t in templates) for lang, templates in by_lang.items()
-    }
-    for category, by_lang in texts.TEMPLATES.items()
-}
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -102,7 +89,7 @@ class SlotGenerator:
 
     def __init__(
         self, *, seed: int, scenario: str, brand: str, brand_handle: str, rate_per_hour: float,
-        anchor: float,
+        anchor: float, business: str = "telco",
     ) -> None:
         self.seed = seed
         self.scenario = scenario
@@ -110,6 +97,7 @@ class SlotGenerator:
         self.brand_handle = brand_handle
         self.rate_per_hour = rate_per_hour
         self.anchor = anchor
+        self.business = BUSINESSES[business]
         tag = "".join(ch for ch in brand.lower() if ch.isalnum()) or "brand"
         self._brand_forms = (f"@{tag}", brand, brand.lower(), f"@{brand_handle}")
         self._order_prefix = (tag[:3] or "ord").upper()
@@ -169,13 +157,14 @@ class SlotGenerator:
         return out
 
     def reply(self, planned: PlannedReply) -> RawMention:
-        templates = texts.REPLY[planned.lang]
-        agents = texts.AGENTS
         external_id = f"{planned.complaint_id}-r"
+        agents = texts.AGENTS
         return RawMention(
             external_id=external_id,
-            text=templates[planned.variant % len(templates)].format(
-                author=planned.author, agent=agents[(planned.variant >> 6) % len(agents)]
+            text=compose.reply(
+                random.Random(f"{self.seed}:{planned.complaint_id}:{planned.variant}"),
+                lang=planned.lang, author=planned.author,
+                agent=agents[(planned.variant >> 6) % len(agents)],
             ),
             published_at=datetime.fromtimestamp(planned.at, UTC),
             author_handle=self.brand_handle,
@@ -186,13 +175,12 @@ class SlotGenerator:
         )
 
     def _text(self, rng: random.Random, category: str, lang: str) -> str:
-        template, names = rng.choice(_PREPARED[category][lang])
-        if not names:
-            return template
-        values = {name: self._fill(rng, name, category, lang) for name in names}
-        return template.format_map(values).strip()
+        return compose.compose(
+            rng, category=category, lang=lang, business=self.business,
+            fill=lambda name: self._fill(rng, name, lang),
+        )
 
-    def _fill(self, rng: random.Random, name: str, category: str, lang: str) -> str:
+    def _fill(self, rng: random.Random, name: str, lang: str) -> str:
         if name == "b":
             x = rng.random()
             forms = self._brand_forms
@@ -204,10 +192,12 @@ class SlotGenerator:
             return self.brand
         if name == "order":
             return f"{self._order_prefix}{rng.randrange(10_000_000, 99_999_999)}"
+        if name == "item":
+            return rng.choice(self.business["item"][lang])
         fill = _FILLS.get(name)
         if fill is None:
             raise KeyError(name)
-        return fill(rng, category, lang)
+        return fill(rng, lang)
 
 
 def _phone(rng: random.Random, lang: str) -> str:
@@ -216,17 +206,15 @@ def _phone(rng: random.Random, lang: str) -> str:
     return f"08{rng.randint(11, 99)}-{rng.randrange(1000, 9999)}-{rng.randrange(1000, 9999)}"
 
 
-# The template placeholders that need neither the brand nor the generator: (rng, category, lang).
-_FILLS: dict[str, Callable[[random.Random, str, str], str]] = {
-    "product": lambda rng, category, lang: rng.choice(texts.PRODUCTS[lang]),
-    "issue": lambda rng, category, lang: rng.choice(texts.ISSUES[lang]),
-    "n": lambda rng, category, lang: str(rng.randint(2, 5)),
-    "days": lambda rng, category, lang: str(rng.randint(2, 14)),
-    "hours": lambda rng, category, lang: str(rng.randint(2, 12)),
-    "emoji": lambda rng, category, lang: rng.choice(texts.EMOJI_BY_CATEGORY[category]),
-    "city": lambda rng, category, lang: rng.choice(texts.CITIES),
-    "phone": lambda rng, category, lang: _phone(rng, lang),
-    "link": lambda rng, category, lang: rng.choice(texts.LINKS),
+# The placeholders that need neither the brand nor its business: (rng, lang).
+_FILLS: dict[str, Callable[[random.Random, str], str]] = {
+    "n": lambda rng, lang: str(rng.randint(2, 5)),
+    "mins": lambda rng, lang: str(rng.randrange(25, 95, 5)),
+    "days": lambda rng, lang: str(rng.randint(2, 14)),
+    "hours": lambda rng, lang: str(rng.randint(2, 12)),
+    "city": lambda rng, lang: rng.choice(texts.CITIES),
+    "phone": lambda rng, lang: _phone(rng, lang),
+    "link": lambda rng, lang: rng.choice(texts.LINKS),
 }
 
 
