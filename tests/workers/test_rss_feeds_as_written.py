@@ -226,3 +226,10 @@ def test_a_feed_whose_every_date_lacks_a_zone_is_told_in_one_sentence(world):
     source.cursor = {"seen": [], "health": {"items": "x", "undated": True}}  # not the adapter's: ignored
     assert source_feed_notes(source=source) == []
 
+
+
+def test_windows_1252_bytes_declared_as_iso_8859_1_keep_their_quotes_and_dashes(server):  # noqa: F811
+    body = ("<?xml version='1.0' encoding='iso-8859-1'?><rss version='2.0'><channel><title>t</title>"
+            "<item><title>Kopi “Senja” – 5€</title><guid>w1</guid></item></channel></rss>").encode("windows-1252")
+    [item] = fetch(server, body).mentions
+    assert item.text == "Kopi “Senja” – 5€"  # no C1 control characters
