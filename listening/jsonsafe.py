@@ -18,16 +18,6 @@ from collections.abc import Mapping
 from typing import Any
 
 
-def finite_or_none(value: float | int | None) -> float | int | None:
-    """``value`` if it is a finite number, else None."""
-    if value is None or isinstance(value, bool):
-        return value
-    number = float(value)
-    if not math.isfinite(number):
-        return None
-    return value if isinstance(value, int) else number
-
-
 def json_safe(value: Any) -> Any:
     """A copy of ``value`` that ``json.dumps(allow_nan=False)`` accepts: non-finite floats become
     None, numpy scalars and arrays become Python numbers and lists, tuples and sets become lists,

@@ -7,7 +7,6 @@ model replaces it; its job now is to give the pipeline and the flags sensible in
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from listening.analysis.base import Analysis
 from listening.analysis.engine.lexicons import QUESTION_CUES, SLANG, SLANG_ID_MS
@@ -58,12 +57,6 @@ ID_WORDS = {"yang", "tidak", "sudah", "belum", "dari", "untuk", "saya", "aku", "
             "min", "admin", "terus", "kemarin", "lagi", "sama", "bisa", "ini", "itu", "ada"}
 MS_ONLY = {"nak", "je", "kat", "korang", "macam", "sebab", "lah", "percuma", "teruk", "hampeh",
            "lembap", "rosak", "dekat", "tu", "ni"}
-
-
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower()
-    text = _STRETCH.sub(r"\1", text)
-    return " ".join(SLANG.get(w, w) for w in _WORD.findall(text))
 
 
 def detect_language(raw_words: list[str], words: list[str]) -> str:

@@ -78,13 +78,6 @@ def complaint_resolve(*, mention: Mention, actor: AbstractBaseUser, note: str = 
 
 
 @transaction.atomic
-def complaint_open(*, mention: Mention, actor: AbstractBaseUser | None, note: str = "") -> ComplaintEvent:
-    """A mention that was no complaint is one now (a person relabelled it): it opens. The caller
-    has already relabelled it; this only starts its lifecycle."""
-    return complaint_transition(mention=mention, action=ComplaintAction.OPENED, actor=actor, note=note)
-
-
-@transaction.atomic
 def complaint_dismiss(
     *, mention: Mention, actor: AbstractBaseUser | None, note: str = ""
 ) -> ComplaintEvent:
@@ -134,10 +127,6 @@ def complaint_assign(
 
 
 # --- response settings and holidays --------------------------------------------------------------
-
-RESPONSE_SETTINGS = ("answer_policy", "timezone", "response_target_minutes", "business_day_start",
-                     "business_day_end", "business_weekdays", "overdue_counts")
-
 
 def tenant_response_settings_update(
     *, tenant: Tenant, answer_policy: str | None = None, timezone: str | None = None,

@@ -209,15 +209,6 @@ def source_record_failure(
     source.refresh_from_db()
 
 
-def source_release_claim(*, source_id: int, token: datetime | None = None) -> None:
-    """Let the claim go (only if it is still ``token``, when given): beat claims the source again
-    at its next tick if it is due."""
-    claimed = Source.all_tenants.filter(id=source_id)
-    if token is not None:
-        claimed = claimed.filter(claimed_until=token)
-    claimed.update(claimed_until=None)
-
-
 class PollTimeLimit(Exception):
     """The poll ran past its soft time limit and was stopped."""
 
