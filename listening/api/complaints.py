@@ -57,6 +57,7 @@ from listening.services.complaints import (
     holiday_update,
     tenant_response_settings_update,
 )
+from listening.services.queue_settings import tenant_complaints_counted_from_set
 
 STATUSES = [s for s in ComplaintStatus.values if s]
 DEFAULT_METRICS_DAYS = 30
@@ -299,6 +300,10 @@ class ResponseSettingsSerializer(StrictInput, serializers.Serializer):
         help_text="0 = Monday ... 6 = Sunday.")
     holidays = serializers.ListField(child=serializers.DateField(), read_only=True,
                                      source="holiday_dates")
+    complaints_counted_from = serializers.DateField(
+        allow_null=True,
+        help_text="A backlog: complaints published before this day (in the tenant's zone) are never "
+                  "overdue and stay out of the response figures. null: every complaint counts.")
     overdue_counts = serializers.ChoiceField(
         choices=OverdueCounts.choices,
         help_text="What the overdue flag, the overdue count and the default response figures count: "
@@ -326,7 +331,11 @@ class ResponseSettingsView(TenantScopedViewSetMixin, APIView):
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ResponseSettingsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        tenant = tenant_response_settings_update(tenant=self.tenant, **data.validated_data)
+        changes = dict(data.validated_data)
+        if "complaints_counted_from" in changes:
+            tenant_complaints_counted_from_set(tenant=self.tenant,
+                                               counted_from=changes.pop("complaints_counted_from"))
+        tenant = tenant_response_settings_update(tenant=self.tenant, **changes)
         return Response(ResponseSettingsSerializer(tenant).data)
 
 
