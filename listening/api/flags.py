@@ -75,6 +75,6 @@ class FlagsView(TenantScopedViewSetMixin, APIView):
                 "oldest": oldest,
             },
             "volume": volume_change(tenant=self.tenant, now=now),
-            "live_alerts": tenant_live_alert_counts(tenant_id=self.tenant.pk),
+            "live_alerts": tenant_live_alert_counts(tenant=self.tenant),
         }
         return Response(FlagsSerializer(data, context={"now": now}).data)

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
-from listening.models import Alert, AlertChannel, AlertEvent
+from listening.models import Alert, AlertChannel, AlertEvent, Tenant
 from listening.models.alerts import LIVE_STATUSES
+from listening.scoping import scope_of
 
 
 def alert_list(*, status: str | None = None, kind: str | None = None) -> QuerySet[Alert]:
@@ -55,6 +56,10 @@ def live_alert_counts(*, tenant_ids: Iterable[int]) -> dict[int, dict[str, int]]
     return out
 
 
-def tenant_live_alert_counts(*, tenant_id: int) -> dict[str, int]:
-    """Open and acknowledged alerts of one tenant, by kind."""
-    return live_alert_counts(tenant_ids=[tenant_id]).get(tenant_id, {})
+def tenant_live_alert_counts(*, tenant: Tenant) -> dict[str, int]:
+    """Open and acknowledged alerts of one tenant, by kind, in one query. Inside ``tenant``'s
+    scope."""
+    scope_of(tenant)
+    rows = (Alert.objects.filter(status__in=LIVE_STATUSES).values("kind").annotate(n=Count("id"))
+            .order_by("kind").values_list("kind", "n"))
+    return dict(rows)

@@ -104,7 +104,7 @@ def tenant_flags(*, tenant: Tenant, now: datetime | None = None,
         n=Count("id"), oldest=Min("published_at")
     )
     if live_alerts is None:
-        live_alerts = tenant_live_alert_counts(tenant_id=tenant.pk)
+        live_alerts = tenant_live_alert_counts(tenant=tenant)
     return TenantFlags(
         tenant=tenant,
         unanswered_count=overdue["n"],

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from listening.models import Brand, Mention, Source
 from listening.scoping import TenantScopeMissing, tenant_scope
+from listening.selectors.alerts import tenant_live_alert_counts
 from listening.selectors.corrections import latest_corrections
 from listening.selectors.flags import tenant_flags, volume_change
 from listening.selectors.overdue import unanswered_complaints
@@ -75,6 +76,7 @@ def test_an_update_through_the_scoped_manager_cannot_move_rows_to_another_tenant
     lambda t: list(unanswered_complaints(tenant=t)), lambda t: tenant_flags(tenant=t),
     lambda t: response_metrics(tenant=t, since=timezone.now() - timedelta(days=1), until=timezone.now()),
     lambda t: tenant_rules(tenant=t), lambda t: latest_corrections(tenant=t, mention_ids=[1]),
+    lambda t: tenant_live_alert_counts(tenant=t),
 ])
 def test_a_one_tenant_selector_reads_only_inside_that_tenants_scope(world, read):
     # The tenant's settings (calendar, thresholds) and its rows can never come from two tenants.
