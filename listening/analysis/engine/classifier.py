@@ -21,7 +21,7 @@ import numpy as np
 
 from listening.analysis.base import Analysis
 from listening.analysis.engine import lexicons as lx
-from listening.analysis.engine import spam
+from listening.analysis.engine import pragmatics, spam
 from listening.analysis.engine.model import DEFAULT_WEIGHTS, LinearModels
 from listening.analysis.engine.text import Tokens, tokenise
 
@@ -153,6 +153,10 @@ class EngineClassifier:
 
         # Spam
         strength, evidence = complaint_strength(tk)
+        score, sentiment, strength, evidence = pragmatics.reread(
+            tk, score=score, sentiment=sentiment, strength=strength, evidence=evidence,
+            lex_hits=lex_hits, learned=learned, min_cue=MIN_CUE,
+        )
         # The model was fitted on the n-grams and these signals together (engine/spam.py).
         # Hiding a complaint as spam costs more than letting an advert through, so complaint
         # evidence counts against spam beyond what the model learnt from YouTube comments.

@@ -41,6 +41,8 @@ SLANG_ID_MS: dict[str, str] = {
     "bbrp": "beberapa", "cm": "cuma", "cuman": "cuma", "ckp": "cukup",
     "gpp": "tidak apa apa", "gapapa": "tidak apa apa", "pake": "pakai", "pk": "pakai",
     "nunggu": "menunggu", "nungguin": "menunggu", "dtg": "datang", "sampek": "sampai",
+    "dateng": "datang", "cepet": "cepat", "seneng": "senang", "kenceng": "kencang",
+    "beneran": "benar", "bener2": "benar",
 }
 SLANG_EN_CHAT: dict[str, str] = {
     "pls": "please", "plz": "please", "plox": "please", "u": "you", "ur": "your", "r": "are",
@@ -66,6 +68,7 @@ EMOJI: dict[str, str] = {
     "😍": "love", "🥰": "love", "😘": "love", "❤": "heart", "♥": "heart", "💕": "heart",
     "💖": "heart", "💗": "heart", "💙": "heart", "💚": "heart", "💜": "heart", "🧡": "heart",
     "💛": "heart", "👍": "thumbs_up", "👌": "ok_hand", "🙏": "pray", "👏": "clap", "🔥": "fire",
+    "🙌": "raised_hands", "🤩": "star_struck", "😎": "cool", "🥳": "party",
     "💯": "hundred", "✨": "sparkles", "🎉": "party", "🤔": "thinking", "😱": "shocked",
     "😳": "shocked", "🤦": "facepalm", "💸": "money", "💰": "money",
 }
@@ -74,7 +77,7 @@ EMOTICONS: dict[str, str] = {
     ":-(": "sad", ":'(": "crying", "-_-": "annoyed", ":/": "annoyed", "<3": "heart",
 }
 EMOJI_POSITIVE = {"happy", "love", "heart", "thumbs_up", "ok_hand", "clap", "hundred",
-                  "sparkles", "party", "laugh"}
+                  "sparkles", "party", "laugh", "fire", "raised_hands", "star_struck", "cool"}
 EMOJI_NEGATIVE = {"angry", "annoyed", "crying", "sad", "broken_heart", "thumbs_down",
                   "disgust", "facepalm"}
 
@@ -139,7 +142,11 @@ for _w in _words(
     "mantap mantul keren bagus puas cepat makasih suka senang hebat top sedap terbaik "
     "gercep ramah memuaskan sukses enak nikmat murah lezat nyaman recomended rekomendasi "
     "cantik oke ok mantab asik asyik lancar membantu terima kasih best syukur alhamdulillah "
-    "bersih worth terjangkau happy cinta sayang seronok gembira cun"
+    "bersih worth terjangkau happy cinta sayang seronok gembira cun "
+    # more of the same, and the forms people inflect them into
+    "kencang stabil solid reliable sweet sweetest friendliest fastest loves loving enjoying "
+    "thankful grateful impressed satisfied syabas berbaloi peramah gercep sigap tanggap "
+    "responsif juara nagih"
 ):
     SENTIMENT[_w] = 1.0
 for _w in _words(
@@ -151,7 +158,8 @@ for _w in _words(
     "kecewa parah lambat lemot rusak hilang gangguan buruk jelek mengecewakan kapok tipu "
     "penipu penipuan mati putus lelet telat terlambat marah kesal kesel payah susah gagal "
     "rosak teruk hampeh lembap mahal kotor bau basi lama benci menyesal sedih capek ribet "
-    "anjir anjing bangsat goblok bodoh tolol sampah zonk nyesel hancur error bohong"
+    "anjir anjing bangsat goblok bodoh tolol sampah zonk nyesel hancur error bohong "
+    "disappoint disappoints fails sucked hates worst"
 ):
     SENTIMENT[_w] = -1.0
 SENTIMENT.update({"emo_" + e: 1.0 for e in EMOJI_POSITIVE})
@@ -167,6 +175,7 @@ COMPLAINT_CUES: dict[str, float] = {
     "ignored": 1.2, "ignoring": 1.2, "broken": 1.2, "broke": 0.8, "lost": 0.8, "missing": 1.0,
     "cancel": 0.6, "cancelled": 0.8, "canceled": 0.8, "charged": 1.0, "overcharged": 1.5,
     "worst": 1.5, "unacceptable": 1.5, "disappointed": 1.3, "disappointing": 1.2, "fix": 0.8,
+    "disappoint": 1.0, "disappoints": 1.0,
     "fixed": 0.5, "terrible": 1.2, "awful": 1.2, "horrible": 1.2, "useless": 1.2, "rude": 1.2,
     "delayed": 1.0, "delay": 0.8, "late": 0.6, "error": 0.8, "outage": 1.2, "down": 0.5,
     "doesn't": 0.7, "didn't": 0.6, "won't": 0.6, "can't": 0.5, "not": 0.4, "no": 0.3,
@@ -245,4 +254,79 @@ PROMO_NOUNS = frozenset({
     "channel", "channels", "video", "videos", "vid", "vids", "song", "songs", "track", "tracks",
     "music", "playlist", "blog", "page", "cover", "covers", "rap", "raps", "mixtape", "album",
     "website", "site", "shop", "store", "youtube", "instagram", "profile", "stream", "podcast",
+})
+
+# What a mention does beyond its words (engine/pragmatics.py).
+# A problem put right ("masalahnya udah beres", "support fixed it"): the words that say it is,
+# the markers that make an Indonesian/Malay one done ("sudah beres", not "biar cepat beres"), and
+# the words before one that make it a wish, a request or a denial instead.
+RESOLUTION_WORDS = frozenset({
+    "fixed", "resolved", "sorted", "solved", "restored", "refunded", "fixing", "sorting",
+    "resolving", "solving",
+    "beres", "diberesin", "dibereskan", "selesai", "diselesaikan", "teratasi", "terselesaikan",
+    "diatasi", "pulih", "normal", "settle", "settled", "masuk", "cair", "balik", "kembali",
+    "sampai", "datang", "diganti", "aman", "lancar", "berfungsi", "nyala",
+})
+# Resolution words that say "done" by themselves (an English past form, an Indonesian ter- form).
+RESOLVED_BY_THEMSELVES = frozenset({
+    "fixed", "resolved", "sorted", "solved", "restored", "refunded", "teratasi",
+    "terselesaikan", "settled",
+})
+# ("thanks for sorting it": "for" after thanks says done, too)
+COMPLETION_MARKERS = frozenset({
+    "sudah", "telah", "akhirnya", "sekarang", "finally", "already", "now", "got", "for",
+})
+RESOLUTION_BLOCKERS = frozenset({
+    "not", "no", "never", "tidak", "bukan", "belum", "kurang", "don't", "didn't", "isn't",
+    "wasn't", "won't", "can't", "cannot", "hasn't", "haven't", "doesn't", "aren't",
+    "please", "to", "be", "get", "will", "would", "need", "needs", "want", "wants", "should",
+    "must", "when", "hope", "hopefully", "if", "until", "kapan", "tolong", "mohon", "harus",
+    "segera", "biar", "supaya", "agar", "semoga", "kalau", "mau", "nak", "minta", "cepat",
+    "waiting", "wait", "menunggu", "without", "being",
+})
+# Negation in the wide sense: a question holding one is no plain request for information.
+DENIALS = NEGATORS | {"haven't", "hasn't", "wasn't", "weren't", "cannot", "without", "nothing",
+                      "nobody", "tiada", "takde", "xde", "jangan", "usah"}
+CONTRASTS = frozenset({"tapi", "tetapi", "namun", "padahal", "but", "however", "though",
+                       "although", "cuma", "malah"})
+# Words that only place a question in time ("still on?", "masih ada?", "udah masuk belum?").
+ASPECT_PARTICLES = frozenset({"still", "yet", "already", "again", "now", "masih", "sudah",
+                              "lagi", "sekarang", "terus"})
+# Questions that are grievances however they are asked ("why is my order …?", "kok gini?",
+# "is the app down?").
+GRIEVANCE_QUESTIONS = frozenset({"why", "kenapa", "mengapa", "kok", "nape", "apasal", "down",
+                                 "offline", "outage"})
+# What may follow a question's last word before its "?" or its end: "…gak ya kak? makasih".
+QUESTION_CLOSERS = frozenset({
+    "ya", "yah", "sih", "kak", "kakak", "admin", "gan", "dong", "nih", "deh", "guys", "bang",
+    "mas", "mbak", "pak", "bu", "lah", "la", "eh", "thanks", "thank", "you", "makasih",
+    "terima", "kasih", "tq", "please", "@user",
+})
+# The last word of a question that asks "or not?": "masih ada gak?", "dah ada ke belum?".
+TAG_NEGATORS = frozenset({"tidak", "belum", "not", "no"})
+# Waiting for a person is an arrangement, not a grievance ("waiting for a friend").
+WAITING_WORDS = frozenset({"waiting", "waited", "wait", "menunggu", "tunggu", "nunggu"})
+COMPANIONS = frozenset({
+    "friend", "friends", "mate", "mates", "bf", "gf", "boyfriend", "girlfriend", "wife",
+    "husband", "mum", "mom", "dad", "sister", "brother", "cousin", "family", "colleague",
+    "colleagues", "someone", "bestie", "date", "teman", "temen", "kawan", "pacar", "adik",
+    "sahabat", "ayang", "suami", "istri", "mama", "papa", "ibu", "ayah", "geng",
+})
+# Words of plans and hearsay ("besok mau ke …", "esok nak pergi", "katanya", "ternyata"): a
+# mention holding one and no sentiment word tells, it does not judge.
+PLAN_OR_HEARSAY = frozenset({
+    "besok", "nanti", "esok", "lusa", "mau", "pengen", "pingin", "ingin", "nak", "akan",
+    "bakal", "rencana", "tomorrow", "tonight", "later", "might", "planning", "gonna", "wanna",
+    "katanya", "ternyata", "rupanya", "kabarnya", "denger", "dengar", "dengar2", "denger2",
+})
+# Shopping words customers use as much as advertisers ("seneng bgt promo ongkir gratis, dapet
+# murah"): in Indonesian and Malay they count towards spam only beside a call to act or a way to
+# get in touch (engine/spam.py), or beside a word only adverts use.
+SHOPPING_WORDS = frozenset({
+    "promo", "diskon", "gratis", "murah", "free", "cheap", "order", "bonus", "ready", "stok",
+    "online", "hadiah", "percuma", "money", "buy", "win", "menang", "untung", "giveaway",
+})
+CALLS_TO_ACT = frozenset({
+    "wa", "whatsapp", "dm", "inbox", "hubungi", "klik", "click", "daftar", "join", "visit",
+    "link", "bio", "subscribe", "telegram", "pm", "cek", "check", "buruan", "dapatkan",
 })

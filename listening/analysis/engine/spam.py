@@ -56,8 +56,14 @@ def spam_cues(tk: Tokens) -> float:
 
 
 def spam_rules(tk: Tokens) -> float:
-    """Advert words, phone numbers and links."""
+    """Advert words, phone numbers and links; shopping words only where something else says
+    advert (see ``lexicons.SHOPPING_WORDS``)."""
     score = spam_cues(tk)
+    words = set(tk.words)
+    if not (tk.n_phones or tk.n_links or lx.CALLS_TO_ACT & words) and all(
+        w in lx.SHOPPING_WORDS for w in words if _spam_word(w)
+    ):
+        score = 0.5 * score
     if tk.n_links:
         score += 1.5 + 0.5 * (tk.n_links > 1)
     return score

@@ -65,6 +65,8 @@ class Tokens:
     n_upper_words: int
     n_chars: int
     n_platform_links: int  # links to a post on a video or social platform, not off it
+    # Where each "?" stands: the number of words before it ("udah masuk belum?" -> [3]).
+    question_marks: tuple[int, ...] = ()
 
 
 def coerce(text: object) -> str:
@@ -206,6 +208,7 @@ def tokenise(text: object) -> tuple[str, Tokens]:
     out_raw: list[str] = []
     counts = [0, 0, 0, 0, 0, 0]  # per kind
     n_platform = 0
+    marks: list[int] = []
     en = idn = ms_strong = id_strong = 0
     cache = _token_cache
     for tok in _TOKEN.findall(text):
@@ -219,6 +222,8 @@ def tokenise(text: object) -> tuple[str, Tokens]:
         if kind == _LINK and _PLATFORM_LINK.match(tok):
             n_platform += 1
         if kind >= _QUESTION:
+            # "?" marks by position, "!" as -1; "??" is one mark (dropped below)
+            marks.append(len(words) if kind == _QUESTION else -1)
             continue
         out_raw.append(raw)
         words.append(word)
@@ -238,4 +243,5 @@ def tokenise(text: object) -> tuple[str, Tokens]:
         n_mentions=counts[_MENTION], n_phones=counts[_PHONE_NUM],
         n_exclaim=counts[_EXCLAIM], n_question=counts[_QUESTION],
         n_upper_words=n_upper, n_chars=n_chars, n_platform_links=n_platform,
+        question_marks=tuple(sorted({m for m in marks if m >= 0})),
     )
