@@ -3,55 +3,29 @@
 The sample under tests/fixtures/needs_reply/ is hand-labelled ("question", "request" or "none":
 does the text ask the brand something?). ``dev.csv`` is what the rules were written against;
 ``holdout.csv`` was written after a first version of the rules and measured once, then looked at;
-``holdout2.csv`` was written after the rules were frozen and never tuned on. Print the figures:
+``holdout2.csv`` was written after the rules were frozen and never tuned on. The figures:
 
-    DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python -m tests.analysis.test_needs_reply
+    python manage.py evaluate_needs_reply tests/fixtures/needs_reply/holdout2.csv
 """
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from listening.analysis.engine.needs_reply import URGENCY, ReplyKind, asks, reply_kind
+from listening.research.management.commands.evaluate_needs_reply import (
+    NeedsReplyScore,
+    needs_reply_score,
+    read_labelled,
+)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "needs_reply"
 
 
-@dataclass(frozen=True)
-class Score:
-    n: int
-    true_pos: int
-    false_pos: int
-    false_neg: int
-    kind_right: int  # among true positives, how many got the right kind
-
-    @property
-    def precision(self) -> float:
-        return self.true_pos / max(self.true_pos + self.false_pos, 1)
-
-    @property
-    def recall(self) -> float:
-        return self.true_pos / max(self.true_pos + self.false_neg, 1)
-
-
-def score(name: str) -> Score:
-    with (SAMPLES / name).open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    tp = fp = fn = kind_right = 0
-    for row in rows:
-        gold, got = row["label"], asks(row["text"]).value or "none"
-        if gold != "none" and got != "none":
-            tp += 1
-            kind_right += gold == got
-        elif got != "none":
-            fp += 1
-        elif gold != "none":
-            fn += 1
-    return Score(len(rows), tp, fp, fn, kind_right)
+def score(name: str) -> NeedsReplyScore:
+    return needs_reply_score(read_labelled(SAMPLES / name))
 
 
 @pytest.mark.parametrize("text", [
@@ -109,9 +83,3 @@ def test_on_the_sample_written_after_the_rules_were_frozen_it_keeps_its_measured
     assert held_out.recall >= 0.8
     assert held_out.kind_right == held_out.true_pos
 
-
-if __name__ == "__main__":
-    for name in ("dev.csv", "holdout.csv", "holdout2.csv"):
-        s = score(name)
-        print(f"{name}: n={s.n} asking={s.true_pos + s.false_neg} precision={s.precision:.3f} "
-              f"recall={s.recall:.3f} kind right {s.kind_right}/{s.true_pos}")
