@@ -233,3 +233,13 @@ def test_windows_1252_bytes_declared_as_iso_8859_1_keep_their_quotes_and_dashes(
             "<item><title>Kopi “Senja” – 5€</title><guid>w1</guid></item></channel></rss>").encode("windows-1252")
     [item] = fetch(server, body).mentions
     assert item.text == "Kopi “Senja” – 5€"  # no C1 control characters
+
+
+def test_an_external_dtd_is_never_fetched(server):  # noqa: F811
+    dtd = server.serve("/rss.dtd", b'<!ENTITY x "from the dtd">')
+    body = (f'<?xml version="1.0"?><!-- <a --><!DOCTYPE rss SYSTEM "{dtd}">'
+            "<rss version='2.0'><channel><title>t</title><item><title>Acme</title><guid>d1</guid></item>"
+            "</channel></rss>").encode()
+    [item] = fetch(server, body).mentions
+    assert item.text == "Acme"
+    assert [path for path, _ in server.requests] == ["/feed"]
