@@ -55,8 +55,6 @@ TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 DEFAULT_DEADLINE_SECONDS = 60.0
 CURSOR_KEYS = frozenset({"etag", "last_modified", "seen", "health"})
 
-__all__ = ["RssAdapter", "retry_after_seconds", "url_problem"]
-
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -178,7 +176,7 @@ class RssAdapter(SourceAdapter):
         except httpclient.HttpFailure as exc:
             error = TransientAdapterError if exc.transient else PermanentAdapterError
             raise error(f"{url}: {exc}") from None
-        if response.status in (200, 304) or 200 <= response.status < 300:
+        if response.status == 304 or 200 <= response.status < 300:
             return response
         raise self._http_error(response)
 
