@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from listening.scoping import TenantOwned
 
@@ -31,10 +32,10 @@ class SavedView(TenantOwned):
 
 
 class BulkActionKind(models.TextChoices):
-    ASSIGN = "assign", "Assign"
-    RESOLVE = "resolve", "Resolve"
-    DISMISS = "dismiss", "Dismiss"
-    NOT_COMPLAINT = "not_complaint", "Mark not a complaint"
+    ASSIGN = "assign", _("Assign")
+    RESOLVE = "resolve", _("Resolve")
+    DISMISS = "dismiss", _("Dismiss")
+    NOT_COMPLAINT = "not_complaint", _("Mark not a complaint")
 
 
 class BulkAction(TenantOwned):

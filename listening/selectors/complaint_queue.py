@@ -70,7 +70,8 @@ SAVED_VIEW_KEYS = ("q", "complaint", "spam", "lang", "brand", "source", "platfor
 
 
 def bulk_action_undoable(*, user: AbstractBaseUser, since: datetime) -> BulkAction | None:
-    """``user``'s latest bulk action on the current tenant since ``since`` that is not undone:
-    the one the mention list offers to undo."""
-    return (bulk_action_list().filter(actor_id=user.pk, undone_at__isnull=True, created_at__gte=since)
+    """``user``'s latest bulk action on the current tenant since ``since`` that changed something
+    and is not undone: the one the mention list offers to undo."""
+    return (bulk_action_list()
+            .filter(actor_id=user.pk, undone_at__isnull=True, created_at__gte=since, changed__gt=0)
             .order_by("-created_at", "-id").first())

@@ -266,3 +266,17 @@ def test_a_saved_view_takes_only_the_lists_parameters(world, api_client_for):
     response = api_client_for(world.owner).post(VIEWS, {"name": "x", "query": {"evil": "1"}}, format="json")
     assert response.status_code == 400
     assert response.json() == {"query": ["Unknown parameters: evil."]}
+
+
+def test_the_api_costs_the_same_queries_for_5_or_40_complaints(world, api_client_for, count_queries):
+    client = api_client_for(world.owner)
+
+    def run(n: int, text: str) -> int:
+        for _ in range(n):
+            complaint(world, text=text)
+        return count_queries(lambda: client.post(
+            f"{BASE}?q={text}", {"action": "assign", "all_matching": True, "assigned_to": world.viewer.pk},
+            format="json"))
+
+    assert run(5, "cold coffee") == run(40, "wrong size")
+    assert Mention.all_tenants.filter(assigned_to=world.viewer).count() == 45

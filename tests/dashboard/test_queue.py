@@ -246,3 +246,11 @@ def test_analysts_read_the_backlog_setting_but_may_not_change_it(world, client_f
     assert response.status_code == 403
     world.acme.refresh_from_db()
     assert world.acme.complaints_counted_from is None
+
+
+def test_an_action_that_changed_nothing_offers_no_undo(world, client_for):
+    done = complaint(world, status=S.RESOLVED)
+    with tenant_scope(world.acme):
+        complaints_bulk_apply(tenant=world.acme, actor=world.owner, action="resolve",
+                              selection=bulk_selection(ids=[done.pk]))
+    assert client_for(world.owner).get(LIST).context["undo"] is None
