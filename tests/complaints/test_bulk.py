@@ -280,3 +280,14 @@ def test_the_api_costs_the_same_queries_for_5_or_40_complaints(world, api_client
 
     assert run(5, "cold coffee") == run(40, "wrong size")
     assert Mention.all_tenants.filter(assigned_to=world.viewer).count() == 45
+
+
+def test_a_saved_view_belongs_to_one_tenant_and_saving_a_name_again_replaces_it(world, api_client_for):
+    client = api_client_for(world.agency_user)
+    first = client.post(VIEWS, {"name": "Mine", "query": {"assigned_to": "me"}}, format="json").json()
+    again = client.post(VIEWS, {"name": "Mine", "query": {"assigned_to": "me", "sort": "waiting"}},
+                        format="json").json()
+    assert again["id"] == first["id"]
+    assert again["query"] == {"assigned_to": "me", "sort": "waiting"}
+    assert client.get("/api/v1/tenants/globex/saved-views/").json()["results"] == []
+    assert client.get(f"/api/v1/tenants/globex/saved-views/{first['id']}/").status_code == 404
