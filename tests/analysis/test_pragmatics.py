@@ -95,8 +95,13 @@ def test_only_a_closing_negator_asks_or_not() -> None:
     ("waiting for my sister at the Acme store", False),
     ("nunggu temen di depan gerai Acme", False),
     ("still waiting for my refund from Acme", True),
+    ("waiting in line at the Acme store in Bandung", False),
+    ("eh lagi nunggu pesenan di Acme, rame bgt hari ini wkwk", False),
+    ("lg nungguin kurir, katanya bentar lagi nyampe", False),
+    ("lagi nunggu pesenan dari jam 7, udah sejam belum dateng", True),
+    ("still waiting in line, 40 minutes now", True),
 ])
-def test_waiting_for_a_person_is_no_grievance(engine: EngineClassifier, text: str, complaint: bool) -> None:
+def test_waiting_for_a_person_or_told_as_what_one_is_doing_is_no_grievance(engine: EngineClassifier, text: str, complaint: bool) -> None:
     assert engine.classify(text).is_complaint is complaint
 
 
@@ -149,3 +154,15 @@ def test_a_negated_grievance_in_any_inflection_is_praise(engine: EngineClassifie
     a = engine.classify("lunch there never disappoints")
     assert not a.is_complaint
     assert a.sentiment == "positive"
+
+
+@pytest.mark.parametrize("text", [
+    "sinyal di Medan kenceng banget sekarang 💯",
+    "internet rumah stabil, makasih 🙌",
+])
+def test_praise_the_word_lists_know_outweighs_the_learned_models_doubt(
+    engine: EngineClassifier, text: str,
+) -> None:
+    a = engine.classify(text)
+    assert a.sentiment == "positive"
+    assert not a.is_complaint

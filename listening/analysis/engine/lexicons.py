@@ -306,6 +306,16 @@ QUESTION_CLOSERS = frozenset({
 TAG_NEGATORS = frozenset({"tidak", "belum", "not", "no"})
 # Waiting for a person is an arrangement, not a grievance ("waiting for a friend").
 WAITING_WORDS = frozenset({"waiting", "waited", "wait", "menunggu", "tunggu", "nunggu"})
+# So is waiting told as what one is doing now ("lagi nunggu pesenan", "waiting in line at …"),
+# unless it has lasted ("masih", "still", "been", "sejam", "40 minutes").
+NOW_DOING = frozenset({"lagi", "sedang", "tengah", "currently"})
+IN_LINE = frozenset({"line", "queue", "antrian", "antri", "ngantri", "giliran"})
+HAS_LASTED = frozenset({"still", "masih", "sudah", "been", "sejam", "seharian", "lama", "long",
+                        "forever", "ages", "berjam"})
+# Units of time, which say it has lasted after a count ("40 menit", "an hour"), not in "hari ini".
+TIME_UNITS = frozenset({"menit", "jam", "hari", "minggu", "bulan", "minit", "minutes", "mins",
+                        "hour", "hours", "days", "weeks"})
+COUNTS = frozenset({"<num>", "a", "an", "few", "beberapa", "satu", "dua", "tiga", "setengah"})
 COMPANIONS = frozenset({
     "friend", "friends", "mate", "mates", "bf", "gf", "boyfriend", "girlfriend", "wife",
     "husband", "mum", "mom", "dad", "sister", "brother", "cousin", "family", "colleague",

@@ -8,7 +8,8 @@ is so, in every language the engine knows:
   praise, not a complaint;
 - a question that only asks whether something is so yet ("promo masih ada gak?", "is 5g in Medan
   yet?", "dah ada ke belum?"): its "still", "yet" and closing "or not" are no grievance;
-- waiting for a person ("waiting for a friend at …"): an arrangement, not a service failure;
+- waiting for a person ("waiting for a friend at …"), or waiting told as what one is doing now
+  ("lagi nunggu pesenan", "waiting in line at …"): an arrangement, not a service failure;
 - a mention with no sentiment word and no real complaint cue ("besok mau ke … ah", "kawan aku
   kerja kat …"): plans and chat are neutral, whatever the review-trained model leans to.
 
@@ -32,6 +33,8 @@ _BLOCK_REACH = 2
 # masih ada?"), not a grievance.
 TOPIC_CUE = 0.6
 QUESTION_SPAN = 12
+# Praising words (or emoji) that outweigh the learned model's negative reading, with no other.
+PRAISE_HITS = 2
 # Sentiment given to a problem put right, at least; and the most a chat keeps of the learned one.
 RESOLVED_SCORE = 0.4
 CHAT_DAMPING = 0.25
@@ -130,13 +133,30 @@ def _asks_for_information(tk: Tokens, evidence: Evidence) -> Evidence:
     return kept
 
 
-def _without_companion_waits(words: list[str], evidence: Evidence) -> Evidence:
-    """Cues without "waiting" where what is awaited is a person."""
+def _without_untroubled_waits(words: list[str], evidence: Evidence) -> Evidence:
+    """Cues without "waiting" where what is awaited is a person, or where the waiting is told
+    as what one is doing now and has not lasted."""
+    lasted = not (lx.HAS_LASTED.isdisjoint(words) and lx.DENIALS.isdisjoint(words)) or any(
+        w in lx.TIME_UNITS and words[i - 1] in lx.COUNTS for i, w in enumerate(words) if i
+    )
     drop = {
         w for i, w in enumerate(words)
-        if w in lx.WAITING_WORDS and lx.COMPANIONS.intersection(words[i + 1:i + 5])
+        if w in lx.WAITING_WORDS and (
+            lx.COMPANIONS.intersection(words[i + 1:i + 5])
+            or (not lasted and (
+                (i and words[i - 1] in lx.NOW_DOING) or lx.IN_LINE.intersection(words[i + 1:i + 3])
+            ))
+        )
     }
     return [(v, w) for v, w in evidence if w not in drop] if drop else evidence
+
+
+def _praise_only(words: list[str]) -> bool:
+    """At least ``PRAISE_HITS`` praising words or emoji, and nothing negative or negated."""
+    if not lx.DENIALS.isdisjoint(words) or not lx.CONTRASTS.isdisjoint(words):
+        return False
+    values = [v for v in map(lx.SENTIMENT.get, words) if v is not None]
+    return len(values) >= PRAISE_HITS and min(values) > 0
 
 
 def reread(
@@ -154,9 +174,13 @@ def reread(
         return Reading(score, "positive", 0.25 * strength, evidence)
     asked = _asks_for_information(tk, evidence)
     information_only = bool(evidence) and not asked
-    kept = _without_companion_waits(words, asked)
+    kept = _without_untroubled_waits(words, asked)
     if len(kept) != len(evidence):
         evidence, strength = kept, strength_of(kept)
+    if learned and sentiment == "negative" and _praise_only(words):
+        # The learned model, fitted on reviews, misses what praise of a service sounds like
+        # ("sinyal di Medan kencang banget sekarang 💯"); the word lists do not.
+        return Reading(max(-score, RESOLVED_SCORE), "positive", strength, evidence)
     if learned and lex_hits == 0 and len(words) <= CHAT_WORDS and not any(
         v >= min_cue for v, _ in evidence
     ) and (
