@@ -25,6 +25,7 @@ from listening.api.routing import TenantScopedViewSetMixin
 from listening.api.strict import StrictInput
 from listening.limits import config_problem, count_problem, limit
 from listening.models import Brand, Source
+from listening.selectors.sources import source_feed_notes
 from listening.services.sources import source_create, source_update
 from workers.adapters import registry
 from workers.adapters.base import ConfigError
@@ -116,15 +117,21 @@ class SourceInputSerializer(StrictInput, serializers.Serializer):
 class SourceOutputSerializer(serializers.ModelSerializer):
     config = serializers.SerializerMethodField()
     health = serializers.CharField(read_only=True)
+    # What the adapter noticed about the feed on its last read, in words, as the tenant page says it.
+    feed_notes = serializers.SerializerMethodField()
 
     class Meta:
         model = Source
         fields = [
             "id", "name", "kind", "config", "poll_interval_seconds", "paused", "brand",
             "health", "last_success_at", "consecutive_failures", "last_error", "last_error_at",
-            "items_rejected", "last_rejection", "mentions_ingested", "created_at",
+            "items_rejected", "last_rejection", "feed_notes", "mentions_ingested", "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_feed_notes(self, source: Source) -> list[str]:
+        return source_feed_notes(source=source)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_config(self, source: Source) -> Any:
