@@ -50,6 +50,7 @@ def _configure() -> None:
     app.conf.beat_schedule = BEAT_SCHEDULE
     app.autodiscover_tasks(["workers.tasks"], related_name="polling")
     app.autodiscover_tasks(["workers.tasks"], related_name="alerts")
+    app.autodiscover_tasks(["workers.tasks"], related_name="learning")
 
 
 _configure()

@@ -2,6 +2,7 @@ from listening.models.alerts import Alert, AlertChannel, AlertDelivery, AlertEve
 from listening.models.brands import Brand, BrandAccount
 from listening.models.complaints import ComplaintEvent, TenantHoliday
 from listening.models.corrections import Correction, ReclassifyRun, TenantRule
+from listening.models.learning import LearnedModel, LearningState
 from listening.models.mentions import Mention
 from listening.models.queue import BulkAction, BulkActionKind, SavedView
 from listening.models.sources import Source
@@ -23,6 +24,8 @@ __all__ = [
     "BulkActionKind",
     "ComplaintEvent",
     "Correction",
+    "LearnedModel",
+    "LearningState",
     "Membership",
     "Mention",
     "ReclassifyRun",

@@ -8,6 +8,7 @@ from listening.analysis.base import Analysis
 from listening.analysis.rules import RuleSet, apply_rules
 from listening.models import Tenant, TenantRule
 from listening.scoping import scope_of
+from listening.selectors.learning import learned_model
 
 
 def tenant_rules(*, tenant: Tenant) -> RuleSet:
@@ -31,7 +32,8 @@ def apply_tenant_overrides(
     analyses: list[Analysis],
     brand_ids: Sequence[int | None] | None = None,
 ) -> list[Analysis]:
-    """The classifier's ``analyses`` of ``texts`` with the tenant's active rules applied.
+    """The classifier's ``analyses`` of ``texts`` with the tenant's own model (learnt from its
+    corrections, when one is in use) and then its active rules applied.
 
     Called by ingestion right after ``classify_many``. ``brand_ids``, when given, are the
     mentions' brands; without them a brand-specific rule applies to texts naming that brand.
@@ -39,5 +41,8 @@ def apply_tenant_overrides(
     """
     if len(texts) != len(analyses):
         raise ValueError("texts and analyses differ in length")
+    learned = learned_model(tenant=tenant)
+    if learned is not None:
+        analyses = learned.apply(texts, analyses)
     return apply_rules(rules=tenant_rules(tenant=tenant), texts=texts, analyses=analyses,
                        brand_ids=brand_ids)

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from listening.analysis.base import Analysis, Classifier
 from listening.analysis.engine.needs_reply import reply_kind
+from listening.analysis.learning import TenantModel
 from listening.analysis.rules import RuleSet, normalise_phrase, with_label
 from listening.models import Brand, Correction, Mention, Tenant, TenantRule
 from listening.models.complaints import ComplaintAction
@@ -23,6 +24,7 @@ from listening.models.mentions import ComplaintStatus
 from listening.selectors.corrections import latest_corrections
 from listening.services.complaint_transitions import complaint_transition
 from listening.services.ingestion import ReplyLinkRow, brand_replies_link
+from listening.services.learning import learning_request
 from listening.services.rollups import volume_refresh
 
 # The Mention columns the classifier decides, and so the ones reclassification may change.
@@ -113,6 +115,7 @@ def correction_create(
                        timestamps=[locked.published_at])
     for f in (*WRITTEN_FIELDS, "complaint_status"):  # the caller's instance shows what is stored
         setattr(mention, f, getattr(locked, f))
+    learning_request(tenant_id=locked.tenant_id)  # the tenant's own model learns from it
     return correction
 
 
@@ -165,11 +168,13 @@ class ReclassifyBatch:
 
 
 def mentions_reclassify_batch(
-    *, tenant: Tenant, after_id: int, limit: int, classifier: Classifier, rules: RuleSet
+    *, tenant: Tenant, after_id: int, limit: int, classifier: Classifier, rules: RuleSet,
+    learned: TenantModel | None = None,
 ) -> ReclassifyBatch:
-    """Re-run the classifier and the rules over the tenant's next ``limit`` mentions by id, keep
-    every human correction, and write only the rows whose results changed, in one transaction
-    with their rollup buckets. Inside ``tenant``'s scope (the reclassify command sets it)."""
+    """Re-run the classifier (with the tenant's ``learned`` model on top, if it has one in use)
+    and the rules over the tenant's next ``limit`` mentions by id, keep every human correction,
+    and write only the rows whose results changed, in one transaction with their rollup
+    buckets. Inside ``tenant``'s scope (the reclassify command sets it)."""
     tenant_id = tenant.pk
     head = list(
         Mention.all_tenants.filter(tenant_id=tenant_id, id__gt=after_id)
@@ -177,8 +182,11 @@ def mentions_reclassify_batch(
     )
     if not head:
         return ReclassifyBatch(last_id=after_id, processed=0, changed=0)
-    fresh = dict(zip((i for i, _ in head), classifier.classify_many([t for _, t in head]),
-                     strict=True))
+    texts = [t for _, t in head]
+    analyses = classifier.classify_many(texts)
+    if learned is not None:
+        analyses = learned.apply(texts, analyses)
+    fresh = dict(zip((i for i, _ in head), analyses, strict=True))
     with transaction.atomic():
         # Locked, so that a correction made meanwhile is either seen below or made after us.
         mentions = list(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from listening.analysis.base import get_classifier
 from listening.models import Mention, ReclassifyRun, Tenant
 from listening.scoping import tenant_scope
+from listening.selectors.learning import learned_model
 from listening.selectors.rules import tenant_rules
 from listening.services.corrections import mentions_reclassify_batch
 
@@ -105,6 +106,7 @@ class Command(BaseCommand):
         progress = Progress(self._stderr(), label=tenant.slug, total=done + mentions.filter(
             id__gt=run.last_id).count(), done=done)
         rules = tenant_rules(tenant=tenant)
+        learned = learned_model(tenant=tenant)  # the tenant's own model, if in use
         batches = 0
         try:
             while True:
@@ -114,7 +116,7 @@ class Command(BaseCommand):
                     return
                 batch = mentions_reclassify_batch(
                     tenant=tenant, after_id=run.last_id, limit=opts["batch"],
-                    classifier=classifier, rules=rules,
+                    classifier=classifier, rules=rules, learned=learned,
                 )
                 if not batch.processed:
                     break

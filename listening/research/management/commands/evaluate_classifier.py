@@ -2,6 +2,12 @@
 
     python manage.py evaluate_classifier data.csv --task complaint [--json]
         [--backend listening.analysis.engine.EngineClassifier] [--weights FILE] [--group G]
+        [--learn-from TRAIN.csv --corrections N|all [--seed S]]
+
+With ``--learn-from``, the backend is scored as a fresh tenant would see it after its team
+corrected N mentions drawn (seeded) from TRAIN.csv: the tenant's own model is trained on those
+corrections by the code the product runs (``listening.analysis.learning.learn``, as the
+training task calls it) and applied on top of the backend, as ingestion applies it.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import csv
 import inspect
 import json
+import random
 import resource
 import time
 from importlib import import_module
@@ -17,6 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from listening.analysis.base import Analysis
+from listening.analysis.learning import TenantModel, learn
 from listening.research.engine.metrics import report
 
 DEFAULT_BACKEND = "listening.analysis.engine.EngineClassifier"
@@ -51,6 +59,16 @@ def load_backend(path: str, weights: str | None) -> Any:
     return cls(weights=weights)
 
 
+class LearntBackend:
+    """A backend with a tenant's own model on top, applied as ingestion applies it."""
+
+    def __init__(self, backend: Any, model: TenantModel) -> None:
+        self.backend, self.model = backend, model
+
+    def classify_many(self, texts: list[str]) -> list[Analysis]:
+        return self.model.apply(texts, self.backend.classify_many(texts))
+
+
 class Command(BaseCommand):
     help = "Score a classifier on a labelled CSV: macro-F1, accuracy, per label, speed."
     requires_system_checks: list[str] = []
@@ -63,6 +81,11 @@ class Command(BaseCommand):
         parser.add_argument("--weights", help="weight file for the backend (engine only)")
         parser.add_argument("--group", action="append", default=[],
                             help="score only rows of this group (repeatable)")
+        parser.add_argument("--learn-from", metavar="TRAIN.csv",
+                            help="labelled rows a fresh tenant's team corrects (never the scored file)")
+        parser.add_argument("--corrections", default=None, metavar="N|all",
+                            help="how many rows of --learn-from the team corrected")
+        parser.add_argument("--seed", type=int, default=0, help="which N rows (default 0)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         task: str = opts["task"]
@@ -78,6 +101,9 @@ class Command(BaseCommand):
         if len(labels) < 2:
             labels = TASK_LABELS[task]
         backend = load_backend(opts["backend"], opts["weights"])
+        learnt = None
+        if opts["learn_from"] is not None or opts["corrections"] is not None:
+            backend, learnt = self._learnt(backend, task, opts)
         texts = [r["text"] for r in rows]
         backend.classify_many(texts[:50])  # warm-up: first-call imports are not throughput
 
@@ -93,6 +119,8 @@ class Command(BaseCommand):
         result["texts_per_second"] = round(len(texts) / elapsed) if elapsed > 0 else None
         result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         result["task"] = task
+        if learnt is not None:
+            result["corrections"] = learnt
         langs = sorted({r.get("lang") or "" for r in rows})
         if len(langs) > 1:
             result["per_lang"] = {
@@ -107,6 +135,33 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
         else:
             self._print(result, labels)
+
+    def _learnt(self, backend: Any, task: str, opts: dict[str, Any]) -> tuple[Any, int]:
+        """The backend with the model a tenant would learn from N corrections of TRAIN."""
+        if opts["learn_from"] is None or opts["corrections"] is None:
+            raise CommandError("--learn-from and --corrections go together")
+        train = self._read(opts["learn_from"], opts["group"])
+        unknown = {r["label"].strip() for r in train} - set(TASK_LABELS[task])
+        if unknown:
+            raise CommandError(f"{opts['learn_from']}: labels {sorted(unknown)} are not {task} "
+                               f"labels {TASK_LABELS[task]}")
+        given = opts["corrections"]
+        if given == "all":
+            n = len(train)
+        else:
+            try:
+                n = int(given)
+            except ValueError:
+                raise CommandError(f"--corrections must be a number or all, not {given!r}") from None
+            if not 0 <= n <= len(train):
+                raise CommandError(f"--corrections must be 0 to {len(train)} (the labelled rows "
+                                   f"of {opts['learn_from']}), not {n}")
+        # The order is the order the team corrected them in: the newest are kept if capped.
+        picked = [train[i] for i in random.Random(opts["seed"]).sample(range(len(train)), n)]
+        texts = [r["text"] for r in picked]
+        model, _ = learn({task: (texts, backend.classify_many(texts),
+                                 [r["label"].strip() for r in picked])}, seed=opts["seed"])
+        return LearntBackend(backend, model), n
 
     def _read(self, path: str, groups: list[str]) -> list[dict[str, str]]:
         try:
@@ -138,4 +193,6 @@ class Command(BaseCommand):
         for lang, sub in result.get("per_lang", {}).items():
             w(f"lang {lang or '?'}: n={sub['n']}  macro-F1 {sub['macro_f1']:.4f}  "
               f"accuracy {sub['accuracy']:.4f}")
+        if "corrections" in result:
+            w(f"with the tenant model learnt from {result['corrections']} corrections")
         w(f"texts per second: {result['texts_per_second']}  max RSS: {result['max_rss_mb']} MB")

@@ -1,0 +1,171 @@
+"""Training a tenant's own model from its corrections, and choosing between it and the engine.
+
+Every correction asks for a training run (``learning_request``). The first asks by queueing
+``workers.tasks.learning.tenant_model_train`` after the commit, ``TRAIN_DELAY`` later; the ones
+arriving before that run starts find it queued (a compare-and-set on the tenant's
+``LearningState``) and join it, so a team relabelling fifty mentions in a row causes one run.
+A run trains on every correction there is when it starts; one that finds a version already
+holding the newest correction does nothing, so a redelivered task is harmless. A queued run
+whose message was lost does not block later ones: after ``QUEUE_STALE`` the next correction
+queues again.
+
+A new version is put in use at once unless the team chose the shipped engine; either way it is
+kept, with its estimates, and the last ``KEEP_VERSIONS`` versions can be re-activated by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from celery import Task, current_app
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from listening.analysis.base import get_classifier
+from listening.analysis.learning import MAX_EXAMPLES, learn
+from listening.models import Correction, LearnedModel, LearningState, Tenant
+from listening.scoping import tenant_scope
+from listening.selectors.learning import active_version_key, training_examples
+
+logger = logging.getLogger("dengar.learning")
+
+TRAIN_TASK = "workers.tasks.learning.tenant_model_train"
+TRAIN_DELAY = timedelta(seconds=60)
+QUEUE_STALE = timedelta(minutes=30)
+KEEP_VERSIONS = 20
+
+
+def _train_task() -> Task:
+    app = current_app
+    if TRAIN_TASK not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[TRAIN_TASK]
+
+
+def learning_request(*, tenant_id: int) -> bool:
+    """Ask for the tenant's model to be retrained; True if this call queued the run (False: a
+    queued run will take this correction too)."""
+    now = timezone.now()
+    unqueued = LearningState.all_tenants.filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_STALE), tenant_id=tenant_id)
+    claimed = unqueued.update(queued_at=now)
+    if not claimed and not LearningState.all_tenants.filter(tenant_id=tenant_id).exists():
+        LearningState.all_tenants.bulk_create([LearningState(tenant_id=tenant_id)],
+                                              ignore_conflicts=True)
+        claimed = unqueued.update(queued_at=now)
+    if claimed:
+        task = _train_task()
+        transaction.on_commit(lambda: task.apply_async(
+            args=(tenant_id,), countdown=TRAIN_DELAY.total_seconds()))
+    return bool(claimed)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainOutcome:
+    status: str  # "trained", "up_to_date", "too_few", "no_corrections"
+    version: int | None = None
+    activated: bool = False
+
+
+def tenant_model_train(*, tenant_id: int) -> TrainOutcome:
+    """Train a new version of the tenant's model on all its corrections, if there is news."""
+    LearningState.all_tenants.filter(tenant_id=tenant_id).update(queued_at=None)
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return TrainOutcome("no_corrections")
+    with tenant_scope(tenant):
+        return _train(tenant)
+
+
+def _train(tenant: Tenant) -> TrainOutcome:
+    newest = Correction.objects.aggregate(m=Max("id"))["m"]
+    if newest is None:
+        return TrainOutcome("no_corrections")
+    if LearnedModel.objects.filter(last_correction_id__gte=newest).exists():
+        return TrainOutcome("up_to_date")
+    examples = training_examples(tenant=tenant, limit_per_task=MAX_EXAMPLES)
+    classifier = get_classifier()
+    data = {}
+    for task, texts in examples.texts.items():
+        data[task] = (texts, classifier.classify_many(texts), examples.labels[task])
+    model, estimates = learn(data)
+    now = timezone.now()
+    LearningState.objects.update(trained_at=now)
+    if not estimates:
+        return TrainOutcome("too_few")
+    with transaction.atomic():
+        state = LearningState.objects.select_for_update().get()
+        if LearnedModel.objects.filter(last_correction_id__gte=examples.last_correction_id).exists():
+            return TrainOutcome("up_to_date")  # a concurrent run stored the same or newer
+        latest = LearnedModel.objects.aggregate(m=Max("version"))["m"] or 0
+        version = LearnedModel.objects.create(
+            tenant=tenant, version=latest + 1, corrections=examples.count,
+            last_correction_id=examples.last_correction_id,
+            estimates={task: {
+                "examples": e.examples, "learnt": task in model.tasks,
+                "model_macro_f1": e.model_macro_f1, "model_accuracy": e.model_accuracy,
+                "engine_macro_f1": e.engine_macro_f1, "engine_accuracy": e.engine_accuracy,
+            } for task, e in estimates.items()},
+            weights=model.to_bytes(), created_at=now,
+        )
+        if state.use_learned:
+            _activate(version, user=None, now=now)
+        _prune(tenant.pk)
+    logger.info("tenant %s: model v%s trained on %s corrections (%s)", tenant.pk,
+                version.version, version.corrections,
+                ", ".join(f"{t}: {e.model_macro_f1} vs engine {e.engine_macro_f1}"
+                          for t, e in estimates.items()))
+    return TrainOutcome("trained", version=version.version, activated=version.is_active)
+
+
+def _active_changed(tenant_id: int) -> None:
+    """Readers (ingestion, in every process) see the change once it commits."""
+    key = active_version_key(tenant_id)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def _activate(version: LearnedModel, *, user: AbstractBaseUser | None, now: object) -> None:
+    LearnedModel.all_tenants.filter(tenant_id=version.tenant_id, is_active=True).exclude(
+        pk=version.pk).update(is_active=False)
+    version.is_active = True
+    version.activated_at = now  # type: ignore[assignment]
+    version.activated_by = user  # type: ignore[assignment]
+    version.save(update_fields=["is_active", "activated_at", "activated_by"])
+    _active_changed(version.tenant_id)
+
+
+def _prune(tenant_id: int) -> None:
+    keep = list(LearnedModel.all_tenants.filter(tenant_id=tenant_id).order_by("-version")
+                .values_list("id", flat=True)[:KEEP_VERSIONS])
+    LearnedModel.all_tenants.filter(tenant_id=tenant_id, is_active=False).exclude(
+        id__in=keep).delete()
+
+
+@transaction.atomic
+def learned_model_activate(*, version: LearnedModel, user: AbstractBaseUser | None) -> LearnedModel:
+    """Put one of the tenant's versions in use (and learnt models back in use)."""
+    now = timezone.now()
+    LearningState.all_tenants.bulk_create([LearningState(tenant_id=version.tenant_id)],
+                                          ignore_conflicts=True)
+    LearningState.all_tenants.select_for_update().filter(tenant_id=version.tenant_id).update(
+        use_learned=True, changed_at=now, changed_by=user)
+    _activate(version, user=user, now=now)
+    return version
+
+
+@transaction.atomic
+def learning_use_engine(*, tenant: Tenant, user: AbstractBaseUser | None) -> None:
+    """Back to the shipped engine: no version in use, and new versions kept but not activated
+    until someone activates one."""
+    now = timezone.now()
+    LearningState.all_tenants.bulk_create([LearningState(tenant_id=tenant.pk)],
+                                          ignore_conflicts=True)
+    LearningState.all_tenants.select_for_update().filter(tenant_id=tenant.pk).update(
+        use_learned=False, changed_at=now, changed_by=user)
+    LearnedModel.all_tenants.filter(tenant_id=tenant.pk, is_active=True).update(is_active=False)
+    _active_changed(tenant.pk)

@@ -1,0 +1,27 @@
+"""Training a tenant's own model: thin; the work is in listening.services.learning."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from listening.services.learning import tenant_model_train
+
+logger = logging.getLogger("dengar.tasks")
+
+
+@shared_task(name="workers.tasks.learning.tenant_model_train", ignore_result=True, acks_late=True)
+def tenant_model_train_task(tenant_id: int) -> str:
+    """Retrain one tenant's model on its corrections, if any arrived since its last version.
+
+    Idempotent: a copy of this task, or one queued while another ran, finds the newest version
+    already holding every correction and does nothing."""
+    try:
+        outcome = tenant_model_train(tenant_id=tenant_id)
+    except SoftTimeLimitExceeded:
+        # Nothing is stored before the end of a run; the next correction queues a new one.
+        logger.error("tenant %s: model training stopped at the time limit", tenant_id)
+        return "time_limit"
+    return outcome.status
