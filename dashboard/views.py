@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dashboard.charts import daily_chart
 from dashboard.decorators import tenant_member_required
@@ -91,6 +92,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 ALERT_ACTIONS = {"acknowledge": alert_acknowledge, "resolve": alert_resolve}
+ALERT_DONE = {"acknowledge": gettext_lazy("Alert acknowledged."), "resolve": gettext_lazy("Alert resolved.")}
 
 
 @tenant_member_required
@@ -108,8 +110,12 @@ def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> Http
         alert = alert_get(alert_id=int(alert_id))
         if alert is None:
             raise Http404("No such alert.")
-        with contextlib.suppress(AlertStateError):  # someone got there first: the page shows it
+        try:
             action(alert=alert, user=request.user)
+        except AlertStateError:  # someone got there first: the page shows it
+            messages.info(request, _("Someone else changed this alert meanwhile."))
+        else:
+            messages.success(request, ALERT_DONE[request.POST["action"]])
         return redirect("dashboard:tenant", slug=tenant.slug)
     now = timezone.now()
     flags = tenant_flags(tenant=tenant, now=now)
@@ -178,6 +184,14 @@ def _quick_views(request: HttpRequest) -> list[tuple[str, dict[str, str], bool]]
     return [(label, query, current == query) for label, query in views]
 
 
+COMPLAINT_DONE = {
+    "answer": gettext_lazy("Marked answered."),
+    "resolve": gettext_lazy("Complaint resolved."),
+    "dismiss": gettext_lazy("Dismissed as not a complaint; the correction is recorded."),
+    "reopen": gettext_lazy("Complaint reopened."),
+    "assign": gettext_lazy("Assignment saved."),
+}
+
 _SERVICES = {
     "answer": lifecycle.complaint_mark_answered,
     "resolve": lifecycle.complaint_resolve,
@@ -223,6 +237,7 @@ def mention_detail(
         if complaint_form.is_valid():
             complaint_error = _complaint_step(request, mention, complaint_form)
             if complaint_error is None:
+                messages.success(request, COMPLAINT_DONE[complaint_form.cleaned_data["complaint_action"]])
                 return redirect("dashboard:mention", slug=tenant.slug, mention_id=mention.pk)
     elif request.method == "POST":
         if not can_relabel:
@@ -231,6 +246,7 @@ def mention_detail(
         if relabel_form.is_valid():
             field, value = relabel_form.correction()
             correction_create(mention=mention, field=field, value=value, user=request.user)
+            messages.success(request, _("Relabelled: the correction is recorded and teaches the classifier."))
             return redirect("dashboard:mention", slug=tenant.slug, mention_id=mention.pk)
     return render(request, "dashboard/mention_detail.html", {
         "tenant": tenant,

@@ -254,3 +254,28 @@ def test_an_action_that_changed_nothing_offers_no_undo(world, client_for):
         complaints_bulk_apply(tenant=world.acme, actor=world.owner, action="resolve",
                               selection=bulk_selection(ids=[done.pk]))
     assert client_for(world.owner).get(LIST).context["undo"] is None
+
+
+# --- messages after single actions ---------------------------------------------------------------
+
+
+def test_a_single_complaint_step_and_a_relabel_say_what_they_did(world, client_for):
+    open_ = complaint(world)
+    client = client_for(world.owner)
+    url = f"/t/acme/mentions/{open_.pk}/"
+    resolved = client.post(url, {"complaint_action": "resolve"}, follow=True)
+    assert texts(resolved) == ["Complaint resolved."]
+    assert b"Complaint resolved." in resolved.content
+    relabelled = client.post(url, {"label": "sentiment:positive"}, follow=True)
+    assert texts(relabelled) == ["Relabelled: the correction is recorded and teaches the classifier."]
+
+
+def test_acknowledging_an_alert_says_so(world, client_for):
+    from listening.models import Alert
+
+    alert = Alert.all_tenants.create(tenant=world.acme, kind="decline", key="decline:tenant", title="Falling")
+    client = client_for(world.owner)
+    first = client.post("/t/acme/", {"action": "acknowledge", "alert_id": alert.pk}, follow=True)
+    assert texts(first) == ["Alert acknowledged."]
+    again = client.post("/t/acme/", {"action": "acknowledge", "alert_id": alert.pk}, follow=True)
+    assert texts(again) == ["Someone else changed this alert meanwhile."]
