@@ -279,3 +279,17 @@ def test_acknowledging_an_alert_says_so(world, client_for):
     assert texts(first) == ["Alert acknowledged."]
     again = client.post("/t/acme/", {"action": "acknowledge", "alert_id": alert.pk}, follow=True)
     assert texts(again) == ["Someone else changed this alert meanwhile."]
+
+
+def test_a_result_past_the_limit_is_not_offered_and_refused_if_posted(world, client_for, monkeypatch):
+    from listening.services import complaint_bulk
+
+    monkeypatch.setattr(complaint_bulk, "BULK_LIMIT", 2)
+    mentions = [complaint(world) for _ in range(3)]
+    client = client_for(world.owner)
+    review = client.get(LIST, {"bulk": "resolve", "scope": "all"})
+    assert b"That is more than 2 at once: narrow the filters first." in review.content
+    assert b"data-confirm-button" not in review.content
+    posted = client.post(BULK, {"bulk": "resolve", "scope": "all", "expected": 3, "query": ""}, follow=True)
+    assert texts(posted) == ["At most 2 complaints can change in one action: narrow the filters."]
+    assert statuses(*mentions) == [S.OPEN] * 3
