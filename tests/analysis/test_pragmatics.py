@@ -166,3 +166,9 @@ def test_praise_the_word_lists_know_outweighs_the_learned_models_doubt(
     a = engine.classify(text)
     assert a.sentiment == "positive"
     assert not a.is_complaint
+
+
+def test_an_emoji_after_a_negated_word_is_not_negated_itself(engine: EngineClassifier) -> None:
+    a = engine.classify("not happy, home internet has been down for 8 hours, not ok 😡")
+    assert a.sentiment == "negative"
+    assert a.is_complaint

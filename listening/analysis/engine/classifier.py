@@ -48,7 +48,9 @@ def lexicon_sentiment(words: list[str]) -> tuple[float, int]:
         if v is None:
             continue
         hits += 1
-        if (i and words[i - 1] in lx.NEGATORS) or (i > 1 and words[i - 2] in lx.NEGATORS):
+        if not w.startswith("emo_") and (
+            (i and words[i - 1] in lx.NEGATORS) or (i > 1 and words[i - 2] in lx.NEGATORS)
+        ):  # an emoji is not negated ("not ok 😡")
             v = -0.7 * v
         total += v
     return (total / (hits + 1.0) if hits else 0.0), hits
