@@ -16,6 +16,7 @@ from listening.api.complaints import (
 )
 from listening.api.corrections import CorrectionExportView, CorrectionViewSet, RuleViewSet
 from listening.api.flags import FlagsView
+from listening.api.learning import LearnedModelViewSet, LearningUseEngineView, LearningView
 from listening.api.mentions import MentionViewSet
 from listening.api.portfolio import PortfolioView
 from listening.api.sources import SourceViewSet
@@ -41,6 +42,7 @@ for prefix, viewset, basename in [
     ("alert-channels", AlertChannelViewSet, "api-alert-channel"),
     ("complaint-bulk-actions", BulkActionViewSet, "api-complaint-bulk-action"),
     ("saved-views", SavedViewViewSet, "api-saved-view"),
+    ("learning/versions", LearnedModelViewSet, "api-learned-model"),
 ]:
     tenant_router.register(prefix, viewset, basename=basename)
 
@@ -54,6 +56,9 @@ urlpatterns = [
     path(f"{TENANT}/", TenantDetailView.as_view(), name="api-tenant-detail"),
     # Views that are not viewsets, first: corrections/export/ is not a correction's id.
     path(f"{TENANT}/flags/", FlagsView.as_view(), name="api-flags"),
+    path(f"{TENANT}/learning/", LearningView.as_view(), name="api-learning"),
+    path(f"{TENANT}/learning/use-engine/", LearningUseEngineView.as_view(),
+         name="api-learning-use-engine"),
     path(f"{TENANT}/corrections/export/", CorrectionExportView.as_view(), name="api-correction-export"),
     path(f"{TENANT}/response-metrics/", ResponseMetricsView.as_view(), name="api-response-metrics"),
     path(f"{TENANT}/response-settings/", ResponseSettingsView.as_view(), name="api-response-settings"),

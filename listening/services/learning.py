@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import Task, current_app
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Q
@@ -38,6 +38,9 @@ TRAIN_TASK = "workers.tasks.learning.tenant_model_train"
 TRAIN_DELAY = timedelta(seconds=60)
 QUEUE_STALE = timedelta(minutes=30)
 KEEP_VERSIONS = 20
+# Who made a change: a signed-in person (the API and the dashboard let no one else in), or
+# nobody for the system.
+Person = AbstractBaseUser | AnonymousUser | None
 
 
 def _train_task() -> Task:
@@ -129,11 +132,11 @@ def _active_changed(tenant_id: int) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
-def _activate(version: LearnedModel, *, user: AbstractBaseUser | None, now: object) -> None:
+def _activate(version: LearnedModel, *, user: Person, now: datetime) -> None:
     LearnedModel.all_tenants.filter(tenant_id=version.tenant_id, is_active=True).exclude(
         pk=version.pk).update(is_active=False)
     version.is_active = True
-    version.activated_at = now  # type: ignore[assignment]
+    version.activated_at = now
     version.activated_by = user  # type: ignore[assignment]
     version.save(update_fields=["is_active", "activated_at", "activated_by"])
     _active_changed(version.tenant_id)
@@ -147,7 +150,7 @@ def _prune(tenant_id: int) -> None:
 
 
 @transaction.atomic
-def learned_model_activate(*, version: LearnedModel, user: AbstractBaseUser | None) -> LearnedModel:
+def learned_model_activate(*, version: LearnedModel, user: Person) -> LearnedModel:
     """Put one of the tenant's versions in use (and learnt models back in use)."""
     now = timezone.now()
     LearningState.all_tenants.bulk_create([LearningState(tenant_id=version.tenant_id)],
@@ -159,7 +162,7 @@ def learned_model_activate(*, version: LearnedModel, user: AbstractBaseUser | No
 
 
 @transaction.atomic
-def learning_use_engine(*, tenant: Tenant, user: AbstractBaseUser | None) -> None:
+def learning_use_engine(*, tenant: Tenant, user: Person) -> None:
     """Back to the shipped engine: no version in use, and new versions kept but not activated
     until someone activates one."""
     now = timezone.now()

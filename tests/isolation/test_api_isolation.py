@@ -31,6 +31,7 @@ from listening.models import (
     ApiToken,
     Brand,
     BulkAction,
+    LearnedModel,
     Mention,
     SavedView,
     Source,
@@ -138,6 +139,9 @@ def acme_id_for(route: Route, acme: SimpleNamespace) -> int:
     if row is None and model is SavedView:
         owner = acme.tenant.memberships.order_by("pk").first().user
         row = SavedView.all_tenants.create(tenant=acme.tenant, user=owner, name="acme secret")
+    if row is None and model is LearnedModel:
+        row = LearnedModel.all_tenants.create(tenant=acme.tenant, version=1, corrections=40,
+                                              last_correction_id=1, weights=b"")
     if row is None:
         raise LookupError(f"{route.template}: no acme {model.__name__} to ask for")
     return row.pk
