@@ -18,6 +18,8 @@ class TenantAdmin(admin.ModelAdmin):
 @admin.register(models.Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "tenant", "kind", "paused", "consecutive_failures", "last_success_at"]
+    # Ciphertext, read only by the adapter: neither shown nor edited here.
+    exclude = ["secrets"]
 
 
 admin.site.register(models.Membership)

@@ -399,6 +399,17 @@ DENGAR["ALERT_RETRY_COUNTDOWN_MAX_SECONDS"] = float(os.environ.get("DENGAR_ALERT
 DENGAR["WEBHOOK_ALLOW_PRIVATE"] = os.environ.get("DENGAR_WEBHOOK_ALLOW_PRIVATE", "0") == "1"
 # The same for the URLs of rss sources: a tenant's admin must not make the workers read them.
 DENGAR["FEEDS_ALLOW_PRIVATE"] = os.environ.get("DENGAR_FEEDS_ALLOW_PRIVATE", "0") == "1"
+# Fernet keys that encrypt sources' secrets at rest (listening/services/credentials.py), comma-
+# separated: the first encrypts, all decrypt, so a new key goes first and `manage.py
+# rotate_credential_keys` re-encrypts under it before the old one is dropped. Generate one with
+# python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'.
+# Production has none unless set (a source with secrets is then refused, saying so); development
+# and tests use a fixed key that protects nothing.
+DENGAR["CREDENTIAL_KEYS"] = [
+    key.strip() for key in os.environ.get(
+        "DENGAR_CREDENTIAL_KEYS", "" if PRODUCTION else "ZGVuZ2FyLWRldi1rZXktcHJvdGVjdHMtbm90aGluZyE="
+    ).split(",") if key.strip()
+]
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AlertKindEnum": "listening.models.alerts.AlertKind",
     "AlertChannelKindEnum": "listening.models.alerts.ChannelKind",

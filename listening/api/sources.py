@@ -1,8 +1,8 @@
 """/api/v1/tenants/<tenant_slug>/sources/: where a tenant's mentions come from, and their health.
 
 A source's config is checked by its adapter (``workers.adapters.registry``), and its errors come
-back field by field under ``config``. Secret settings are never echoed: they read as ``MASK``,
-and sending ``MASK`` back on an update keeps the stored value.
+back field by field under ``config``. Secret settings are stored encrypted and never echoed:
+they read as ``MASK``, and sending ``MASK`` back on an update keeps the stored value.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from listening.api.strict import StrictInput
 from listening.limits import config_problem, count_problem, limit
 from listening.models import Brand, Source
 from listening.selectors.sources import source_feed_notes
+from listening.services.credentials import CredentialError, secrets_read, secrets_split
 from listening.services.sources import source_create, source_update
 from workers.adapters import registry
 from workers.adapters.base import ConfigError
@@ -103,14 +104,22 @@ class SourceInputSerializer(StrictInput, serializers.Serializer):
             raise serializers.ValidationError({"config": [too_big]})
         if instance is not None and instance.kind == kind:
             # A masked secret sent back unchanged means "keep it".
-            config = {
-                k: (instance.config.get(k) if v == MASK and k in instance.config else v)
-                for k, v in config.items()
-            }
+            kept = [k for k, v in config.items() if v == MASK and (k in instance.secrets or k in instance.config)]
+            if kept:
+                try:
+                    stored_secrets = secrets_read(source=instance)
+                except CredentialError as exc:
+                    raise serializers.ValidationError({"config": [str(exc)]}) from None
+                config = {**config, **{k: stored_secrets.get(k, instance.config.get(k)) for k in kept}}
         try:
             attrs["config"] = registry.validate_config(kind, config)
         except ConfigError as exc:
             raise serializers.ValidationError({"config": exc.errors}) from None
+        # Refused here, before anything is written, when this deployment cannot encrypt them.
+        try:
+            secrets_split(kind=kind, config=attrs["config"])
+        except CredentialError as exc:
+            raise serializers.ValidationError({"config": [str(exc)]}) from None
         return attrs
 
 
@@ -135,7 +144,11 @@ class SourceOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_config(self, source: Source) -> Any:
-        return config_masked(kind=source.kind, config=source.config)
+        # A stored secret reads as the mask: it is set, and that is all the API ever says of it.
+        masked = config_masked(kind=source.kind, config=source.config)
+        if isinstance(masked, dict) and source.secrets:
+            return {**masked, **dict.fromkeys(source.secrets, MASK)}
+        return masked
 
 
 class SourceViewSet(TenantScopedViewSetMixin, GenericViewSet):

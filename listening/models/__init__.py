@@ -5,6 +5,7 @@ from listening.models.corrections import Correction, ReclassifyRun, TenantRule
 from listening.models.learning import LearnedModel, LearningState
 from listening.models.mentions import Mention
 from listening.models.queue import BulkAction, BulkActionKind, SavedView
+from listening.models.replies import OutgoingReply, ReplyStatus
 from listening.models.sources import Source
 from listening.models.tenancy import Agency, AgencyMembership, Membership, Role, Tenant
 from listening.models.tokens import ApiToken, TokenScope
@@ -28,7 +29,9 @@ __all__ = [
     "LearningState",
     "Membership",
     "Mention",
+    "OutgoingReply",
     "ReclassifyRun",
+    "ReplyStatus",
     "Role",
     "SavedView",
     "Source",

@@ -55,6 +55,14 @@ class Mention(TenantOwned):
     parent_external_id = models.CharField(max_length=200, blank=True)
     thread_external_id = models.CharField(max_length=200, blank=True)
     is_brand_reply = models.BooleanField(default=False)
+    # A brand reply sent from Dengar: who wrote it (null for replies collected from the source).
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the source said the text was changed, or the item was deleted: a deleted mention is
+    # kept (its complaint's history stays) but lists leave it out.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     # What the classifier understood.
     lang = models.CharField(max_length=8, blank=True)

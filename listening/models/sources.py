@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -17,6 +19,16 @@ class Source(TenantOwned):
     # so that an installed package can add a kind without a migration.
     kind = models.CharField(max_length=80)
     config = models.JSONField(default=dict, blank=True)
+    # The adapter's secret settings (tokens, app secrets), each value a Fernet token
+    # (listening.services.credentials): never returned, shown or logged, only handed to the adapter.
+    secrets = models.JSONField(default=dict, blank=True)
+    # Names the source in its public webhook address (/hooks/<kind>/<key>/): unguessable, unlike
+    # the id, and it names one source of one tenant, the only one its requests can write into.
+    webhook_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Webhook requests refused (unsigned, badly signed, unreadable), and when the last one was.
+    webhook_rejected = models.PositiveBigIntegerField(default=0)
+    webhook_rejected_at = models.DateTimeField(null=True, blank=True)
+    webhook_received_at = models.DateTimeField(null=True, blank=True)
     # Opaque to Dengar: the adapter's own bookmark, moved in the same transaction as the rows.
     cursor = models.JSONField(null=True, blank=True)
     poll_interval_seconds = models.PositiveIntegerField(default=60)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from listening.models import Source, Tenant
+from listening.services.credentials import CredentialError, secrets_split, source_adapter_config
 from listening.services.ingestion import IngestReport, mentions_ingest
 from listening.serving.logs import redact
 from workers.adapters import registry
@@ -149,8 +150,9 @@ def source_poll_once(*, source: Source) -> PollOutcome:
     an adapter's bug or a library's own error must neither fail the poll at every tick nor stop a
     source for good."""
     try:
-        adapter = registry.build(source.kind, source.config)
-    except (registry.UnknownAdapter, ValueError) as exc:  # the kind is gone, or refuses the config
+        adapter = registry.build(source.kind, source_adapter_config(source=source))
+    except (registry.UnknownAdapter, ValueError, CredentialError) as exc:
+        # The kind is gone, refuses the config, or its secrets cannot be read here.
         source_record_failure(source=source, error=exc, permanent=True)
         return PollOutcome(report=None, error=str(exc))
     try:
@@ -232,13 +234,20 @@ def error_for_health(error: BaseException) -> str:
 
 
 def source_create(*, tenant: Tenant, name: str, kind: str, config: Any, **fields: Any) -> Source:
-    """Create a source after its adapter accepted the config (raises ConfigError otherwise)."""
+    """Create a source after its adapter accepted the config (raises ConfigError otherwise). Its
+    secret settings are stored encrypted (CredentialError if this deployment cannot)."""
     clean = registry.validate_config(kind, config)
-    return Source.all_tenants.create(tenant=tenant, name=name, kind=kind, config=clean, **fields)
+    public, secrets = secrets_split(kind=kind, config=clean)
+    return Source.all_tenants.create(tenant=tenant, name=name, kind=kind, config=public, secrets=secrets,
+                                     **fields)
 
 
 def source_update(*, source: Source, **fields: Any) -> Source:
-    """Change a source's settings. Resuming a paused source clears its failures and polls it soon."""
+    """Change a source's settings. Resuming a paused source clears its failures and polls it soon.
+    A new ``config`` is the whole config, secrets included: they are stored encrypted."""
+    if "config" in fields:
+        fields["config"], fields["secrets"] = secrets_split(
+            kind=fields.get("kind", source.kind), config=fields["config"])
     if source.paused and fields.get("paused") is False:
         fields.update(consecutive_failures=0, next_poll_at=timezone.now(), claimed_until=None)
     with transaction.atomic():

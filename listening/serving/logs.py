@@ -73,6 +73,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     # A Dengar API token on its own (dgr_<prefix>_<secret>): the prefix stays, to tell which.
     (re.compile(r"(?P<k>\bdgr_[a-z0-9]+_)(?P<v>[A-Za-z0-9_\-]{16,})"), MASK),
+    # A Meta (Graph API) access token on its own: they begin EAA.
+    (re.compile(r"(?P<k>\bEAA)(?P<v>[A-Za-z0-9]{20,})"), MASK),
 ]
 
 # Environment variables whose values are secrets wherever they appear, not only after a key name.
@@ -110,6 +112,8 @@ def _known_secret_values() -> list[str]:
     for name, value in environ:
         if _SECRET_ENV.search(name) and len(value) >= _MIN_LITERAL:
             values.add(value)
+            # A list of secrets (DENGAR_CREDENTIAL_KEYS=new,old): each one alone, too.
+            values.update(part.strip() for part in value.split(",") if len(part.strip()) >= _MIN_LITERAL)
         elif _URL_ENV.search(name):
             values.update(m for m in _URL_PASSWORD.findall(value) if len(m) >= _MIN_LITERAL)
     if isinstance(secret_key, str) and len(secret_key) >= _MIN_LITERAL:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from listening.api.sources import MASK
 from listening.models import Source
+from listening.services.credentials import secrets_read
 from tests import factories
 
 URL = "/api/v1/tenants/acme/sources/"
@@ -81,7 +82,10 @@ def test_it_never_echoes_a_secret(world, api_client_for):
     listed = client.get(URL).json()["results"]
     assert "s3cret" not in str(listed)
     assert "s3cret" not in str(client.get(f"{URL}{created['id']}/").json())
-    assert Source.all_tenants.get(pk=created["id"]).config["api_key"] == "s3cret"
+    stored = Source.all_tenants.get(pk=created["id"])
+    assert "api_key" not in stored.config
+    assert "s3cret" not in str(stored.secrets)
+    assert secrets_read(source=stored) == {"api_key": "s3cret"}
 
 
 def test_sending_the_mask_back_keeps_the_secret(world, api_client_for):
@@ -90,8 +94,9 @@ def test_sending_the_mask_back_keeps_the_secret(world, api_client_for):
     config = {**created["config"], "scenario": "outage"}
     response = client.patch(f"{URL}{created['id']}/", {"config": config}, format="json")
     assert response.status_code == 200, response.json()
-    stored = Source.all_tenants.get(pk=created["id"]).config
-    assert stored == {"api_key": "s3cret", "scenario": "outage", "seed": 1}
+    stored = Source.all_tenants.get(pk=created["id"])
+    assert stored.config == {"scenario": "outage", "seed": 1}
+    assert secrets_read(source=stored) == {"api_key": "s3cret"}
 
 
 def test_health_and_cursor_are_not_writable(world, api_client_for):
