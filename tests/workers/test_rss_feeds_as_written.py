@@ -126,11 +126,12 @@ def test_an_item_without_guid_or_link_gets_a_stable_id_from_its_content(server):
 
 # --- encodings -----------------------------------------------------------------------------------
 
-def test_the_http_charset_is_honoured(server):  # noqa: F811
-    body = "<rss version='2.0'><channel><title>t</title><item><title>Kopi “Senja” – 5€</title>" \
+@pytest.mark.parametrize(("charset", "title"), [("windows-1252", "Kopi “Senja” – 5€"), ("koi8-r", "Кофе Сенджа")])
+def test_the_http_charset_is_honoured(server, charset, title):  # noqa: F811
+    body = f"<rss version='2.0'><channel><title>t</title><item><title>{title}</title>" \
            "<guid>c1</guid></item></channel></rss>"
-    [item] = fetch(server, body.encode("windows-1252"), "application/rss+xml; charset=windows-1252").mentions
-    assert item.text == "Kopi “Senja” – 5€"
+    [item] = fetch(server, body.encode(charset), f"application/rss+xml; charset={charset}").mentions
+    assert item.text == title
 
 
 @pytest.mark.parametrize("encoding", ["big5", "euc-kr", "gb2312", "shift_jis"])
