@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import queue, tokens, views
+from dashboard import learning, queue, tokens, views
 from dashboard.alerts import alert_history
 
 app_name = "dashboard"
@@ -17,4 +17,5 @@ urlpatterns = [
     path("t/<slug:slug>/bulk-actions/", queue.bulk_actions, name="bulk-actions"),
     path("t/<slug:slug>/saved-views/", queue.saved_views, name="saved-views"),
     path("t/<slug:slug>/queue-settings/", queue.queue_settings, name="queue-settings"),
+    path("t/<slug:slug>/learning/", learning.learning, name="learning"),
 ]
