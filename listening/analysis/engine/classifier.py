@@ -172,7 +172,7 @@ class EngineClassifier:
             # The collection is English: in Indonesian and Malay the advert words, phones and
             # links lead.
             spam_z = 0.4 * spam_model_z + 1.5 * (spam.spam_rules(tk) - 2.0) - shield
-        is_spam = spam_z > 0
+        is_spam = spam_z > 0 and not spam.customer_shopping_talk(tk)
 
         # Complaint
         complaint_z = _with_tone(strength, score, tk) - COMPLAINT_THRESHOLD[lang]

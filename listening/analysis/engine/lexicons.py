@@ -338,5 +338,6 @@ SHOPPING_WORDS = frozenset({
 })
 CALLS_TO_ACT = frozenset({
     "wa", "whatsapp", "dm", "inbox", "hubungi", "klik", "click", "daftar", "join", "visit",
-    "link", "bio", "subscribe", "telegram", "pm", "cek", "check", "buruan", "dapatkan",
+    "link", "bio", "subscribe", "telegram", "pm", "cek", "check", "buruan", "dapatkan", "search",
+    "cari", "follow",
 })

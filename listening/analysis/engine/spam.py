@@ -55,14 +55,31 @@ def spam_cues(tk: Tokens) -> float:
     return score
 
 
-def spam_rules(tk: Tokens) -> float:
-    """Advert words, phone numbers and links; shopping words only where something else says
-    advert (see ``lexicons.SHOPPING_WORDS``)."""
-    score = spam_cues(tk)
+def shopping_talk(tk: Tokens) -> bool:
+    """Whether the only advert-like thing in the text is shopping words ("the new plan is fast
+    and cheap", "seneng bgt promo ongkir gratis"): no link, phone, call to act or self-promotion,
+    which customers write as much as advertisers do."""
     words = set(tk.words)
-    if not (tk.n_phones or tk.n_links or lx.CALLS_TO_ACT & words) and all(
-        w in lx.SHOPPING_WORDS for w in words if _spam_word(w)
-    ):
+    advert_words = {w for w in words if _spam_word(w)}
+    return bool(advert_words) and advert_words <= lx.SHOPPING_WORDS and not (
+        tk.n_phones or tk.n_links or lx.CALLS_TO_ACT & words or promo_phrases(tk.words)
+    )
+
+
+def customer_shopping_talk(tk: Tokens) -> bool:
+    """Shopping talk that asks or praises ("is the promo still on?", "the new plan is fast and
+    cheap"): a customer's, which no advert model may hide as spam."""
+    if not shopping_talk(tk):
+        return False
+    praise = any(lx.SENTIMENT.get(w, 0.0) > 0 for w in tk.words if w not in lx.SHOPPING_WORDS)
+    return bool(tk.question_marks) or praise
+
+
+def spam_rules(tk: Tokens) -> float:
+    """Advert words, phone numbers and links; shopping words at half weight where nothing else
+    says advert (``shopping_talk``)."""
+    score = spam_cues(tk)
+    if shopping_talk(tk):
         score = 0.5 * score
     if tk.n_links:
         score += 1.5 + 0.5 * (tk.n_links > 1)
