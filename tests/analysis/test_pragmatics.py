@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from listening.analysis.engine import EngineClassifier
+from listening.analysis.engine.classifier import lexicon_sentiment
 from listening.analysis.engine.pragmatics import resolution_at, tag_negators
 from listening.analysis.engine.text import tokenise
 
@@ -179,3 +180,20 @@ def test_an_emoji_after_a_negated_word_is_not_negated_itself(engine: EngineClass
     a = engine.classify("not happy, home internet has been down for 8 hours, not ok 😡")
     assert a.sentiment == "negative"
     assert a.is_complaint
+
+
+def test_a_negation_reaches_past_an_intensifier_but_not_past_another_word() -> None:
+    assert lexicon_sentiment(tokenise("the food was not very good")[1].words)[0] < 0
+    # "tidak" negates the reply that never came, not the disappointment after it.
+    assert lexicon_sentiment(tokenise("cs nya tidak bales kecewa")[1].words)[0] < 0
+
+
+def test_a_grievance_after_a_negated_verb_still_counts(engine: EngineClassifier) -> None:
+    a = engine.classify("@kopisenja ada rambut di latte yang aku beli td, cs nya tidak bales2 kecewa bngt")
+    assert a.is_complaint
+    assert "kecewa" in a.evidence
+
+
+def test_a_word_reduplicated_with_a_2_reads_as_the_word() -> None:
+    norm, _ = tokenise("internet putus2 dari pagi, cs gak bales2")
+    assert norm == "internet putus dari pagi customer service tidak balas"

@@ -48,9 +48,10 @@ def lexicon_sentiment(words: list[str]) -> tuple[float, int]:
         if v is None:
             continue
         hits += 1
-        if not w.startswith("emo_") and (
-            (i and words[i - 1] in lx.NEGATORS) or (i > 1 and words[i - 2] in lx.NEGATORS)
-        ):  # an emoji is not negated ("not ok 😡")
+        if not w.startswith("emo_") and (  # an emoji is not negated ("not ok 😡")
+            (i and words[i - 1] in lx.NEGATORS)
+            or (i > 1 and words[i - 2] in lx.NEGATORS and words[i - 1] in lx.NEGATION_BRIDGES)
+        ):
             v = -0.7 * v
         total += v
     return (total / (hits + 1.0) if hits else 0.0), hits
@@ -69,7 +70,9 @@ def complaint_strength(tk: Tokens) -> tuple[float, list[tuple[float, str]]]:
         for i, w in enumerate(words):
             if w in found and lx.SENTIMENT.get(w, 0.0) < 0:
                 for j in (i - 1, i - 2):
-                    if j >= 0 and words[j] in lx.NEGATORS:
+                    if j >= 0 and words[j] in lx.NEGATORS and (
+                        j == i - 1 or words[i - 1] in lx.NEGATION_BRIDGES
+                    ):
                         found.pop(w, None)
                         found.pop(words[j], None)
                         break

@@ -42,6 +42,7 @@ SLANG_ID_MS: dict[str, str] = {
     "gpp": "tidak apa apa", "gapapa": "tidak apa apa", "pake": "pakai", "pk": "pakai",
     "nunggu": "menunggu", "nungguin": "menunggu", "dtg": "datang", "sampek": "sampai",
     "dateng": "datang", "cepet": "cepat", "seneng": "senang", "kenceng": "kencang",
+    "bales": "balas", "dibales": "dibalas",
     "beneran": "benar", "bener2": "benar",
 }
 SLANG_EN_CHAT: dict[str, str] = {
@@ -167,6 +168,14 @@ SENTIMENT.update({"emo_" + e: -1.0 for e in EMOJI_NEGATIVE})
 SENTIMENT["emo_laugh"] = 0.3
 NEGATORS = frozenset({"not", "no", "never", "tidak", "bukan", "kurang", "don't", "didn't",
                       "isn't", "wasn't", "won't", "can't", "doesn't", "aren't", "belum"})
+
+# Words a negation reaches across to the word after ("not very good", "tidak terlalu enak"); any
+# other word in between takes the negation itself ("gak bales, kecewa": the disappointment stays).
+NEGATION_BRIDGES = frozenset({
+    "very", "so", "too", "really", "that", "quite", "even", "exactly", "all", "be", "been",
+    "terlalu", "begitu", "sangat", "amat", "pernah", "cukup", "gitu", "sih",
+    "juga", "lah", "la", "pun", "berapa", "seberapa", "sama", "nya",
+})
 
 # Complaint cues: word or bigram -> weight. Service failures, waiting, money back, escalation.
 COMPLAINT_CUES: dict[str, float] = {

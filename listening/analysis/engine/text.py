@@ -182,6 +182,9 @@ def _kind_of(tok: str) -> tuple[int, str, str]:
             return _WORD, tok, "<num>"
     if _STRETCH.search(tok):
         tok = _unstretch(tok)
+    if tok[-1] == "2" and len(tok) > 3 and tok[:-1].isalpha() and tok not in lx.SLANG:
+        # Reduplication written with a 2 ("putus2", "muter2", "bales2"): the word itself.
+        tok = tok[:-1]
     return _WORD, tok, lx.SLANG.get(tok, tok)
 
 
