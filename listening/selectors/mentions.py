@@ -40,6 +40,9 @@ class MentionFilters:
     platform: str | None = None
     # True: has had a first response (a brand reply or a mark); False: has not.
     answered: bool | None = None
+    # False (the default): only what is still on the platform; True: only what its author
+    # deleted there; None: both.
+    deleted: bool | None = False
 
 
 # The orders a list may take: newest first (the default), oldest first, and "waiting longest":
@@ -133,6 +136,8 @@ def _narrowed(qs: QuerySet[Mention], *, filters: MentionFilters, now: datetime |
         qs = qs.filter(assigned_to_id=f.assigned_to)
     if f.answered is not None:
         qs = qs.filter(answered_at__isnull=not f.answered)
+    if f.deleted is not None:
+        qs = qs.filter(deleted_at__isnull=not f.deleted)
     if f.unanswered is not None:
         # One definition of "overdue", the flag's, so the list and the count always agree.
         overdue = (

@@ -24,6 +24,8 @@ AWAITING_RESPONSE = Q(
     is_brand_reply=False,
     answered_at__isnull=True,
     complaint_status__in=[ComplaintStatus.OPEN, ComplaintStatus.NONE],
+    # A complaint its author deleted waits for nothing.
+    deleted_at__isnull=True,
 )
 
 

@@ -41,6 +41,8 @@ class IngestReport:
     duplicates: int = 0
     rejected: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    edited: int = 0  # stored mentions whose text the source changed
+    deleted: int = 0  # stored mentions the source says are gone
 
 
 @dataclass(slots=True)
@@ -127,6 +129,9 @@ def mentions_ingest(
     """
     now = timezone.now()
     report = IngestReport(received=len(batch))
+    # What the source says is gone is marked so, not stored.
+    gone = {str(r.external_id) for r in batch if isinstance(r, RawMention) and r.deleted is True and r.external_id}
+    batch = [r for r in batch if not (isinstance(r, RawMention) and r.deleted is True)]
     items = _validated(source, batch, report, now)
     tenant = source.tenant
     classifier = get_classifier()
@@ -154,7 +159,7 @@ def mentions_ingest(
         rows: list[MentionRow] = []
         for item, analysis in zip(items, analyses, strict=True):
             platform = item.platform or locked.config.get("platform", "") or ""
-            is_brand_reply = (platform, normalise_handle(item.author_handle)) in handles
+            is_brand_reply = item.is_brand_reply or (platform, normalise_handle(item.author_handle)) in handles
             brand = matcher.match(item.text)
             rows.append(
                 MentionRow(
@@ -189,6 +194,9 @@ def mentions_ingest(
                 )
             )
         inserted = mention_rows_insert(rows)
+        report.edited = mentions_revise(
+            tenant_id=tenant.pk, source_id=locked.pk, rows=[r for r in rows if r.external_id not in inserted], now=now)
+        report.deleted = mentions_mark_deleted(tenant_id=tenant.pk, source_id=locked.pk, external_ids=gone, now=now)
         rows = [r for r in rows if r.external_id in inserted]
         report.stored = len(rows)
         report.duplicates += len(items) - len(rows)
@@ -237,6 +245,43 @@ def mentions_ingest(
 
 
 MENTION_COLUMNS = list(MentionRow.__dataclass_fields__)
+# What an edit changes: the text, and the classifier's reading of it. A complaint's lifecycle
+# (its status, its answer) is history and stays as it was.
+REVISED_COLUMNS = ["text", "lang", "sentiment_score", "sentiment", "intent", "complaint_confidence"]
+
+
+def mentions_revise(*, tenant_id: int, source_id: int, rows: Sequence[MentionRow], now: datetime) -> int:
+    """Stored mentions that came again with another text (an edited comment): the new text and
+    its reading replace the old, and ``edited_at`` says when. Returns how many changed."""
+    if not rows:
+        return 0
+    by_id = {r.external_id: r for r in rows}
+    changed: list[Mention] = []
+    for start in range(0, len(rows), 1000):
+        for mention in Mention.all_tenants.filter(
+            tenant_id=tenant_id, source_id=source_id, external_id__in=list(by_id)[start : start + 1000],
+        ).only("id", "external_id", "text"):
+            row = by_id[mention.external_id]
+            if mention.text == row.text:
+                continue
+            for column in REVISED_COLUMNS:
+                setattr(mention, column, getattr(row, column))
+            mention.edited_at = now
+            changed.append(mention)
+    Mention.all_tenants.bulk_update(changed, [*REVISED_COLUMNS, "edited_at"], batch_size=500)
+    return len(changed)
+
+
+def mentions_mark_deleted(*, tenant_id: int, source_id: int, external_ids: Iterable[str], now: datetime) -> int:
+    """Mark the source's mentions it says are gone; returns how many were live."""
+    ids = list(external_ids)
+    marked = 0
+    for start in range(0, len(ids), 1000):
+        marked += Mention.all_tenants.filter(
+            tenant_id=tenant_id, source_id=source_id, external_id__in=ids[start : start + 1000],
+            deleted_at__isnull=True,
+        ).update(deleted_at=now)
+    return marked
 
 
 def mention_rows_insert(rows: Sequence[MentionRow]) -> set[str]:

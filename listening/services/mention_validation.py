@@ -28,6 +28,7 @@ class CleanMention:
     platform: str
     parent_external_id: str
     thread_external_id: str
+    is_brand_reply: bool = False
 
 
 class Rejected(ValueError):
@@ -93,4 +94,5 @@ def mention_validate(raw: RawMention, *, now: datetime) -> CleanMention:
         platform=_text_field(raw.platform, "platform", limit=40).lower(),
         parent_external_id=_text_field(raw.parent_external_id, "parent_external_id", limit=200),
         thread_external_id=_text_field(raw.thread_external_id, "thread_external_id", limit=200),
+        is_brand_reply=raw.is_brand_reply is True,
     )

@@ -24,6 +24,12 @@ class RawMention:
     platform: Any = ""
     parent_external_id: Any = ""
     thread_external_id: Any = ""
+    # What the source itself says: the item was written by the brand's own account (a Page's or
+    # an Instagram account's reply), so it answers its parent whatever handle it shows.
+    is_brand_reply: Any = False
+    # The source says the item is gone: only ``external_id`` counts, the stored mention is
+    # marked deleted (never kept as live).
+    deleted: Any = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,11 +96,14 @@ def http_request(
     url: str, *, method: str = "GET", headers: Mapping[str, str] | None = None, data: bytes | None = None,
     allow_private: bool = False, timeout: float = 10.0, deadline_seconds: float = 60.0,
     max_bytes: int = 5 * 1024 * 1024, truncate: bool = False, max_redirects: int = 0,
+    error_bodies: bool = False,
 ) -> HttpResponse:
     """One request to ``url`` (http or https), following at most ``max_redirects`` redirects (a
     redirect not followed comes back as the response). The body is read up to ``max_bytes`` and
     unpacked if it is compressed: more is BodyTooLarge. With ``truncate``, the body is only
-    glanced at: its first ``max_bytes`` as sent, and ``truncated`` says whether there was more."""
+    glanced at: its first ``max_bytes`` as sent, and ``truncated`` says whether there was more.
+    The body of an answer other than 2xx is read only with ``error_bodies`` (an API that says
+    what went wrong in it), under the same limits."""
     deadline = time.monotonic() + deadline_seconds
     for _ in range(max_redirects + 1):
         _check_url(url)
@@ -108,7 +111,7 @@ def http_request(
         request = urllib.request.Request(url, data=data, headers=dict(headers or {}),  # noqa: S310
                                          method=method)
         response = _exchange(opener, request, timeout=timeout, deadline=deadline, deadline_seconds=deadline_seconds,
-                             max_bytes=max_bytes, truncate=truncate)
+                             max_bytes=max_bytes, truncate=truncate, error_bodies=error_bodies)
         location = response.headers.get("Location") if response.status in REDIRECT_STATUSES else None
         if not location or max_redirects == 0:
             return response
@@ -167,7 +170,8 @@ def _opener(url: str, *, allow_private: bool, deadline: float) -> urllib.request
 
 
 def _exchange(opener: urllib.request.OpenerDirector, request: urllib.request.Request, *, timeout: float,
-              deadline: float, deadline_seconds: float, max_bytes: int, truncate: bool) -> HttpResponse:
+              deadline: float, deadline_seconds: float, max_bytes: int, truncate: bool,
+              error_bodies: bool = False) -> HttpResponse:
     def timed_out(exc: BaseException) -> TimedOut:
         if isinstance(exc, netguard.DeadlinePassed) or time.monotonic() >= deadline:
             return TimedOut(f"no complete answer within {deadline_seconds:g} s", whole=True)
@@ -176,8 +180,13 @@ def _exchange(opener: urllib.request.OpenerDirector, request: urllib.request.Req
     try:
         raw = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:  # a status other than 2xx: an answer all the same
-        exc.close()
-        return HttpResponse(exc.code, str(exc.reason or ""), request.full_url, exc.headers, b"")
+        try:
+            body = _error_body(exc, max_bytes=max_bytes) if error_bodies else b""
+        except TimeoutError as timeout_exc:
+            raise timed_out(timeout_exc) from None
+        finally:
+            exc.close()
+        return HttpResponse(exc.code, str(exc.reason or ""), request.full_url, exc.headers, body)
     except TimeoutError as exc:
         raise timed_out(exc) from None
     except urllib.error.URLError as exc:
@@ -194,6 +203,17 @@ def _exchange(opener: urllib.request.OpenerDirector, request: urllib.request.Req
         except (http.client.HTTPException, OSError) as exc:
             raise Unreachable(f"reading the answer failed ({type(exc).__name__}: {exc})") from None
         return HttpResponse(raw.status, str(raw.reason or ""), raw.geturl(), raw.headers, body, truncated)
+
+
+def _error_body(exc: urllib.error.HTTPError, *, max_bytes: int) -> bytes:
+    """What an answer other than 2xx says, under the same limits as any body."""
+    try:
+        body, _ = _read(exc, max_bytes=max_bytes, truncate=False)  # type: ignore[arg-type]
+    except (http.client.HTTPException, OSError) as read_exc:
+        if isinstance(read_exc, TimeoutError):
+            raise
+        raise Unreachable(f"reading the answer failed ({type(read_exc).__name__}: {read_exc})") from None
+    return body
 
 
 def _read(raw: http.client.HTTPResponse, *, max_bytes: int, truncate: bool) -> tuple[bytes, bool]:

@@ -25,6 +25,8 @@ BUILTIN_ADAPTERS: dict[str, str] = {
     "mock": "workers.adapters.mock.adapter.MockAdapter",
     "import": "workers.adapters.imported.adapter.ImportAdapter",
     "rss": "workers.adapters.rss.deployed.DeployedRssAdapter",
+    "instagram": "workers.adapters.instagram.adapter.InstagramAdapter",
+    "facebook": "workers.adapters.facebook.adapter.FacebookPageAdapter",
 }
 
 
