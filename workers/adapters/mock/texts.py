@@ -96,8 +96,8 @@ CHATTER: dict[str, tuple[str, ...]] = {
            "listened to the {brand} ceo on a podcast today"),
 }
 CHATTER_OPENERS: dict[str, tuple[str, ...]] = {
-    "id": ("", "", "", "td", "barusan", "eh", "btw", "pagi2", "sore ini", "gaes"),
-    "ms": ("", "", "", "tadi", "eh", "btw", "petang ni"),
+    "id": ("", "", "", "td", "barusan", "eh", "btw", "fyi", "gaes"),
+    "ms": ("", "", "", "tadi", "eh", "btw", "weh"),
     "en": ("", "", "", "just now", "btw", "so", "today"),
 }
 CHATTER_CLOSERS: dict[str, tuple[str, ...]] = {
@@ -158,16 +158,16 @@ SPAM: dict[str, tuple[str, ...]] = {
 
 # The brand's care team: greeting, apology, what happens next, signed with the agent's initials.
 REPLY_GREETINGS: dict[str, tuple[str, ...]] = {
-    "id": ("Hai kak,", "Halo kak,", "Hai Kak {author},", "Halo,", "Selamat siang kak,"),
-    "ms": ("Hai,", "Salam,", "Hai {author},", "Salam sejahtera,"),
-    "en": ("Hi,", "Hi there,", "Hey {author},", "Hello,"),
+    "id": ("Hai kak!", "Halo kak.", "Hai Kak {author}!", "Halo!", "Selamat siang kak."),
+    "ms": ("Hai!", "Salam.", "Hai {author}!", "Salam sejahtera."),
+    "en": ("Hi!", "Hi there.", "Hey {author}!", "Hello."),
 }
 REPLY_APOLOGIES: dict[str, tuple[str, ...]] = {
-    "id": ("mohon maaf atas ketidaknyamanannya 🙏", "maaf ya bikin kesel.",
-           "terima kasih sudah menghubungi kami.", "mohon maaf atas keterlambatannya.", ""),
-    "ms": ("maaf atas kesulitan ini 🙏", "terima kasih kerana maklumkan.", "kami mohon maaf.", ""),
-    "en": ("we're sorry about this 🙏", "thanks for flagging.", "apologies for the wait.",
-           "sorry for the trouble!", ""),
+    "id": ("Mohon maaf atas ketidaknyamanannya 🙏", "Maaf ya bikin kesel.",
+           "Terima kasih sudah menghubungi kami.", "Mohon maaf atas keterlambatannya.", ""),
+    "ms": ("Maaf atas kesulitan ini 🙏", "Terima kasih kerana maklumkan.", "Kami mohon maaf.", ""),
+    "en": ("We're sorry about this 🙏", "Thanks for flagging.", "Apologies for the wait.",
+           "Sorry for the trouble!", ""),
 }
 REPLY_ACTIONS: dict[str, tuple[str, ...]] = {
     "id": ("Boleh DM nomor HP/pesanan kakak ya, kami bantu cek.",
