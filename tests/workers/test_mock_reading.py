@@ -10,8 +10,10 @@ from functools import cache
 
 import pytest
 
+from listening.analysis.base import Analysis
 from listening.analysis.engine import EngineClassifier
 from listening.management.commands.seed_demo import DEMO_TENANTS
+from workers.adapters.base import RawMention
 from workers.adapters.mock.generator import SlotGenerator
 from workers.adapters.mock.scenarios import CATEGORIES, SLOT_SECONDS
 
@@ -33,14 +35,20 @@ def engine() -> EngineClassifier:
     return EngineClassifier()
 
 
+Reading = tuple[datetime, str, Analysis, bool]
+
+
 @cache
-def month_as_read(brand: str, handle: str, business: str, scenario: str, seed: int, rate: float):
+def month_as_read(
+    brand: str, handle: str, business: str, scenario: str, seed: int, rate: float,
+) -> list[Reading]:
     """(time, the generator's category, the engine's reading, answered?) of every mention of
     the 35 days before the anchor (both tests read the same month)."""
     generator = SlotGenerator(seed=seed, scenario=scenario, brand=brand, brand_handle=handle,
                               rate_per_hour=rate, anchor=ANCHOR.timestamp(), business=business)
     end = int(ANCHOR.timestamp()) // SLOT_SECONDS
-    mentions, answered = [], set()
+    mentions: list[tuple[RawMention, str]] = []
+    answered: set[str] = set()
     for slot in range(end - 35 * 288, end):
         skeleton = generator.skeleton(slot)
         answered.update(r.complaint_id for r in skeleton.replies if r.at < ANCHOR.timestamp())
