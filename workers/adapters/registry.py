@@ -27,6 +27,10 @@ BUILTIN_ADAPTERS: dict[str, str] = {
     "rss": "workers.adapters.rss.deployed.DeployedRssAdapter",
     "instagram": "workers.adapters.instagram.adapter.InstagramAdapter",
     "facebook": "workers.adapters.facebook.adapter.FacebookPageAdapter",
+    "youtube": "workers.adapters.youtube.adapter.YoutubeAdapter",
+    "google_play": "workers.adapters.googleplay.adapter.GooglePlayAdapter",
+    "app_store": "workers.adapters.appstore.adapter.AppStoreAdapter",
+    "x": "workers.adapters.x.adapter.XAdapter",
 }
 
 
