@@ -19,10 +19,13 @@ from listening.analysis.business_hours import BusinessCalendar, business_seconds
 from listening.models import Brand, ComplaintEvent, Mention, Source, Tenant
 from listening.models.mentions import ComplaintStatus
 from listening.scoping import scope_of
-from listening.selectors.overdue import tenant_calendar, unanswered_complaints
+from listening.selectors.backlog import complaints_counted_since
+from listening.selectors.overdue import counted_reply_kinds, tenant_calendar, unanswered_complaints
 
 GroupBy = Literal["brand", "source"] | None
-Scope = Literal["complaints", "all"]
+# "overdue": what the tenant's overdue flag counts (its complaints, and the questions and
+# requests its overdue_counts setting adds), so the figures and the flag speak of the same mentions.
+Scope = Literal["overdue", "complaints", "all"]
 
 
 # --- the complaint queue -------------------------------------------------------------------------
@@ -104,6 +107,8 @@ class ResponseReport:
     target_minutes: int
     overall: ResponseMetrics
     groups: list[ResponseMetrics]
+    # The reply kinds counted (complaint, question, request).
+    reply_kinds: tuple[str, ...] = ("complaint",)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -125,7 +130,7 @@ class _Item:
 
 
 def first_responses(
-    *, tenant: Tenant, since: datetime, until: datetime, scope: Scope = "complaints",
+    *, tenant: Tenant, since: datetime, until: datetime, scope: Scope = "overdue",
     source: Source | None = None,
 ) -> QuerySet[Mention]:
     """The mentions the metrics cover, each annotated with ``first_reply_at`` (the earliest brand
@@ -143,10 +148,15 @@ def first_responses(
         .values("first")
     )
     qs = Mention.objects.filter(published_at__gte=since, published_at__lt=until, is_brand_reply=False)
-    if scope == "complaints":
-        qs = qs.filter(is_complaint=True, is_spam=False).exclude(
-            complaint_status=ComplaintStatus.DISMISSED
-        )
+    if scope in ("complaints", "overdue"):
+        waiting = Q(is_complaint=True, is_spam=False) & ~Q(complaint_status=ComplaintStatus.DISMISSED)
+        kinds = counted_reply_kinds(tenant.overdue_counts) if scope == "overdue" else []
+        if kinds:
+            waiting |= Q(reply_kind__in=kinds, is_spam=False)
+        qs = qs.filter(waiting)
+        counted_since = complaints_counted_since(tenant)
+        if counted_since is not None:  # the tenant's backlog stays out of the figures
+            qs = qs.filter(published_at__gte=counted_since)
     elif scope == "all":
         # Every customer post that starts a conversation: what support datasets measure.
         qs = qs.filter(parent_external_id="")
@@ -186,11 +196,14 @@ def _measure(
 
 def response_metrics(
     *, tenant: Tenant, since: datetime, until: datetime, group_by: GroupBy = None,
-    scope: Scope = "complaints", source: Source | None = None,
+    scope: Scope = "overdue", source: Source | None = None,
 ) -> ResponseReport:
     """Count, response rate, median and p90 first-response time (plain and in business hours)
     and the share answered within the target, for mentions published in ``[since, until)``.
 
+    ``scope="overdue"`` (the default): what the tenant's overdue flag counts, its complaints and
+    the questions and requests its ``overdue_counts`` setting adds; as for complaints, their
+    first response is the earliest of a brand reply and a mark.
     ``scope="complaints"``: the tenant's complaints (not spam, not dismissed); their first
     response is the brand's first reply or, under the "marked" answer policy, a person's mark.
     ``scope="all"``: every customer mention that starts a conversation; first response is the
@@ -202,7 +215,7 @@ def response_metrics(
     rows = first_responses(tenant=tenant, since=since, until=until, scope=scope, source=source)
     items = [
         _Item(brand_id, source_id, published_at,
-              _first_of(first_reply_at, answered_at) if scope == "complaints" else first_reply_at)
+              _first_of(first_reply_at, answered_at) if scope != "all" else first_reply_at)
         for brand_id, source_id, published_at, answered_at, first_reply_at in rows.values_list(
             "brand_id", "source_id", "published_at", "answered_at", "first_reply_at"
         )
@@ -230,4 +243,6 @@ def response_metrics(
         since=since, until=until, scope=scope, group_by=group_by,
         target_minutes=tenant.response_target_minutes,
         overall=measure(items, key=None, label="All"), groups=groups,
+        reply_kinds=(("complaint", *counted_reply_kinds(tenant.overdue_counts)) if scope == "overdue"
+                     else ("complaint",) if scope == "complaints" else ()),
     )

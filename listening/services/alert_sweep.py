@@ -37,7 +37,8 @@ from listening import figures
 from listening.analysis.volume import VolumeAlert, detect_latest, detect_many
 from listening.models import Alert, Brand, Mention, Source, Tenant, VolumeHourly
 from listening.models.alerts import AlertKind, AlertStatus
-from listening.selectors.overdue import AWAITING_RESPONSE, overdue_cutoff
+from listening.selectors.backlog import complaints_counted_since
+from listening.selectors.overdue import awaiting_reply, overdue_cutoff
 from listening.services.alert_feedback import feedback_steps, sensitivity_adjusted
 from listening.services.alerts import Condition, SyncReport, alerts_sync
 from listening.services.complaint_storms import storm_conditions
@@ -412,18 +413,22 @@ def _overdue_by_tenant(tenants: list[Tenant], now: datetime) -> dict[int, tuple[
     """(count, oldest publication) of ``unanswered_complaints`` for every tenant, in one query:
     each tenant's business-hours cutoff is computed in Python (as ``unanswered_complaints``
     does), tenants sharing a cutoff share one branch of the OR, and the counts are grouped."""
-    by_cutoff: dict[datetime, list[int]] = defaultdict(list)
+    # Tenants sharing a cutoff, a backlog day and an overdue setting share a branch.
+    by_cutoff: dict[tuple[datetime, datetime | None, str], list[int]] = defaultdict(list)
     for tenant in tenants:
         cutoff = overdue_cutoff(tenant=tenant, now=now)
         if cutoff is not None:  # no working time at all: nothing is ever late
-            by_cutoff[cutoff].append(tenant.pk)
+            by_cutoff[(cutoff, complaints_counted_since(tenant), tenant.overdue_counts)].append(tenant.pk)
     if not by_cutoff:
         return {}
     overdue = Q()
-    for cutoff, ids in by_cutoff.items():
-        overdue |= Q(tenant_id__in=ids, published_at__lte=cutoff)
+    for (cutoff, counted_since, counts), ids in by_cutoff.items():
+        branch = Q(tenant_id__in=ids, published_at__lte=cutoff) & awaiting_reply(overdue_counts=counts)
+        if counted_since is not None:  # the tenant's backlog is never overdue
+            branch &= Q(published_at__gte=counted_since)
+        overdue |= branch
     rows = (
-        Mention.all_tenants.filter(overdue, AWAITING_RESPONSE)
+        Mention.all_tenants.filter(overdue)
         .order_by()
         .values("tenant_id")
         .annotate(n=Count("id"), oldest=Min("published_at"))
@@ -444,8 +449,8 @@ def unanswered_conditions(*, tenants: Iterable[Tenant], now: datetime) -> dict[i
         target = tenant.response_target_minutes
         out[tenant.pk] = [Condition(
             key="unanswered:tenant", kind=AlertKind.UNANSWERED,
-            title=f"{n} complaint{'s' if n != 1 else ''} without a brand reply",
-            explanation=(f"{n} complaint{'s are' if n != 1 else ' is'} past the "
+            title=f"{n} {figures.waiting_noun(n, tenant.overdue_counts)} without a brand reply",
+            explanation=(f"{n} {figures.waiting_noun(n, tenant.overdue_counts)} waiting past the "
                          + gettext("%(target)s response target (counted in business hours); the "
                                    "oldest has waited %(waited)s (wall-clock).")
                          % {"target": figures.duration(target * 60),
