@@ -197,3 +197,17 @@ def test_a_grievance_after_a_negated_verb_still_counts(engine: EngineClassifier)
 def test_a_word_reduplicated_with_a_2_reads_as_the_word() -> None:
     norm, _ = tokenise("internet putus2 dari pagi, cs gak bales2")
     assert norm == "internet putus dari pagi customer service tidak balas"
+
+
+@pytest.mark.parametrize("text", [
+    "paket yg dikirim salah alamat, udh 3 hari gini gimana sih",
+    "kurirnya kasar bgt, paket dilempar gitu aja",
+])
+def test_the_indonesian_for_the_english_cues_are_cues_too(engine: EngineClassifier, text: str) -> None:
+    assert engine.classify(text).is_complaint
+
+
+def test_salah_satu_is_one_of_not_a_mistake(engine: EngineClassifier) -> None:
+    a = engine.classify("salah satu menu favorit di sini, enak banget")
+    assert not a.is_complaint
+    assert a.sentiment == "positive"

@@ -86,7 +86,7 @@ CHATTER: dict[str, tuple[str, ...]] = {
            "{brand} collab sama band indie, unik jg", "{brand} lagi rame dibahas di tl",
            "td lewat {brand} {city}, gedungnya baru dicat", "logo {brand} yg baru kyk gimana sih",
            "jadi inget dulu sering ke {brand} pas kuliah", "{brand} ulang tahun ke {n}0 katanya",
-           "nonton podcast ceo {brand} td, menarik jg", "{brand} jadi sponsor timnas u-{n}0"),
+           "nonton podcast ceo {brand} td, menarik jg", "{brand} jadi sponsor timnas"),
     "ms": ("nampak lori {brand} kat highway {city}", "ada sesiapa kerja kat {brand}?",
            "{brand} collab dengan artis tempatan", "teringat zaman belajar selalu ke {brand}",
            "{brand} sambut ulang tahun ke-{n}0 minggu ni", "iklan raya {brand} tahun ni sedih sikit"),
