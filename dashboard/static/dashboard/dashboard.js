@@ -25,7 +25,10 @@
     if (!pickedCount) return;
     var n = 0;
     picks.forEach(function (p) { if (p.checked) n += 1; });
-    pickedCount.textContent = n ? n + (n === 1 ? " mention ticked" : " mentions ticked") : pickedText;
+    // The words come translated from the page: data-one, and data-many with %(n)s for the count.
+    var words = n === 1 ? pickedCount.getAttribute("data-one")
+      : (pickedCount.getAttribute("data-many") || "").replace("%(n)s", String(n));
+    pickedCount.textContent = n ? words : pickedText;
     pickedCount.classList.toggle("has-picked", n > 0);
     if (pickAll) pickAll.checked = n > 0 && n === picks.length;
   }
