@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 
@@ -63,3 +64,13 @@ WALL_CLOCK = "wall_clock"
 def clock_label(clock: str) -> str:
     """How a response-time figure's clock is named beside it."""
     return _("in business hours") if clock == BUSINESS_HOURS else _("wall-clock")
+
+
+def waiting_noun(n: int, overdue_counts: str) -> str:
+    """What an overdue count counts, as its tenant's ``overdue_counts`` setting chooses:
+    "complaints", "complaints and questions" or "mentions needing a reply"."""
+    if overdue_counts == "complaints_questions":
+        return ngettext("complaint or question", "complaints and questions", n)
+    if overdue_counts == "all":
+        return ngettext("mention needing a reply", "mentions needing a reply", n)
+    return ngettext("complaint", "complaints", n)

@@ -93,6 +93,18 @@ def took(start: datetime | None, end: datetime | None) -> str:
 
 
 @register.filter
+def waiting_noun(n: int, overdue_counts: str) -> str:
+    """What an overdue count of ``n`` counts, as the tenant's setting chooses (figures.waiting_noun)."""
+    return figures.waiting_noun(n, overdue_counts)
+
+
+@register.filter
+def clock(name: str) -> str:
+    """How a response clock is named beside a figure: "in business hours", "wall-clock"."""
+    return figures.clock_label(name)
+
+
+@register.filter
 def counted_overdue(reply_kind: str, tenant: Tenant) -> bool:
     """Whether the tenant's overdue flag counts a mention of this reply kind (its setting)."""
     return bool(reply_kind) and reply_kind in OVERDUE_REPLY_KINDS.get(tenant.overdue_counts, ())

@@ -227,7 +227,11 @@ class MetricsFilterSerializer(StrictInput, serializers.Serializer):
         required=False, help_text=f"ISO 8601; default {DEFAULT_METRICS_DAYS} days before until.")
     until = serializers.DateTimeField(required=False, help_text="ISO 8601; default now.")
     group_by = serializers.ChoiceField(required=False, choices=["brand", "source"], allow_null=True, default=None)
-    scope = serializers.ChoiceField(required=False, choices=["complaints", "all"], default="complaints")
+    scope = serializers.ChoiceField(
+        required=False, choices=["overdue", "complaints", "all"], default="overdue",
+        help_text="overdue (the default): what the tenant's overdue flag counts (its overdue_counts "
+                  "setting: complaints, and questions and requests if chosen); complaints: "
+                  "complaints only; all: every customer mention that starts a conversation.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs["until"] = attrs.get("until") or timezone.now()
@@ -270,6 +274,8 @@ class ResponseReportSerializer(serializers.Serializer):
     scope = serializers.CharField()
     group_by = serializers.CharField(allow_null=True)
     target_minutes = serializers.IntegerField()
+    reply_kinds = serializers.ListField(child=serializers.CharField(),
+                                        help_text="The reply kinds counted; empty for scope=all.")
     overall = ResponseMetricsSerializer()
     groups = ResponseMetricsSerializer(many=True)
 

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from listening import figures
 from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.models import Mention
@@ -32,21 +33,28 @@ class VolumeChangeSerializer(serializers.Serializer):
 
 
 class OverdueComplaintSerializer(serializers.ModelSerializer):
-    age_minutes = serializers.SerializerMethodField()
+    age_minutes = serializers.SerializerMethodField(help_text="Wall-clock, since publication.")
+    age_human = serializers.SerializerMethodField(help_text="The age as the pages say it: '34 d 23 h'.")
     url = serializers.CharField(read_only=True, help_text="Its address; empty when the source gave none.")
 
     class Meta:
         model = Mention
         fields = ["id", "brand", "source", "platform", "author_handle", "text", "url",
-                  "published_at", "age_minutes"]
+                  "published_at", "reply_kind", "age_minutes", "age_human"]
         read_only_fields = fields
 
     def get_age_minutes(self, mention: Mention) -> int:
         now: datetime = self.context["now"]
         return int((now - mention.published_at).total_seconds() // 60)
 
+    def get_age_human(self, mention: Mention) -> str:
+        now: datetime = self.context["now"]
+        return figures.duration((now - mention.published_at).total_seconds())
+
 
 class UnansweredSerializer(serializers.Serializer):
+    counts = serializers.CharField(help_text="What is counted, the tenant's overdue_counts setting: "
+                                   "complaints, complaints_questions or all.")
     count = serializers.IntegerField()
     oldest_at = serializers.DateTimeField(allow_null=True)
     oldest = OverdueComplaintSerializer(many=True)
@@ -70,6 +78,7 @@ class FlagsView(TenantScopedViewSetMixin, APIView):
         count = overdue.count()
         data = {
             "unanswered": {
+                "counts": self.tenant.overdue_counts,
                 "count": count,
                 "oldest_at": oldest[0].published_at if oldest else None,
                 "oldest": oldest,

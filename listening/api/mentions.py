@@ -16,7 +16,7 @@ from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.api.strict import StrictInput
 from listening.models import Mention
-from listening.models.mentions import ComplaintStatus, Sentiment
+from listening.models.mentions import ComplaintStatus, ReplyKind, Sentiment
 from listening.selectors.mentions import MentionFilters, mention_feed, mention_list
 
 
@@ -50,6 +50,11 @@ class MentionFilterSerializer(StrictInput, serializers.Serializer):
     platform = serializers.CharField(required=False, max_length=40)
     answered = _flag("true: only those with a first response (a brand reply or a mark); "
                      "false: only those without.")
+    needs_reply = _flag("true: only those that wait for a reply (a complaint, or a question or "
+                        "request put to the brand); false: only those that need none.")
+    reply_kind = serializers.ChoiceField(
+        required=False, choices=[k for k in ReplyKind.values if k],
+        help_text="Only those that wait for this kind of reply.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         since, until = attrs.get("since"), attrs.get("until")
@@ -77,7 +82,7 @@ class MentionOutputSerializer(serializers.ModelSerializer):
             "id", "brand", "source", "external_id", "platform", "author_handle", "text", "url",
             "published_at", "ingested_at", "parent_external_id", "thread_external_id",
             "is_brand_reply", "lang", "sentiment", "sentiment_score", "intent", "is_complaint",
-            "complaint_confidence", "is_spam", "answered_at",
+            "complaint_confidence", "is_spam", "answered_at", "reply_kind",
         ]
         read_only_fields = fields
 

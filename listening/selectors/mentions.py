@@ -40,6 +40,10 @@ class MentionFilters:
     platform: str | None = None
     # True: has had a first response (a brand reply or a mark); False: has not.
     answered: bool | None = None
+    # True: waits for a reply of some kind (complaint, question, request); False: needs none.
+    needs_reply: bool | None = None
+    # Waits for this kind of reply: complaint, question or request.
+    reply_kind: str | None = None
     # False (the default): only what is still on the platform; True: only what its author
     # deleted there; None: both.
     deleted: bool | None = False
@@ -115,6 +119,7 @@ def mention_thread(*, mention: Mention, limit: int = 100) -> list[Mention]:
 _EQUALS = {
     "brand": "brand_id", "source": "source_id", "complaint": "is_complaint", "spam": "is_spam",
     "lang": "lang", "sentiment": "sentiment", "status": "complaint_status", "platform": "platform",
+    "reply_kind": "reply_kind",
 }
 
 
@@ -136,6 +141,8 @@ def _narrowed(qs: QuerySet[Mention], *, filters: MentionFilters, now: datetime |
         qs = qs.filter(assigned_to_id=f.assigned_to)
     if f.answered is not None:
         qs = qs.filter(answered_at__isnull=not f.answered)
+    if f.needs_reply is not None:
+        qs = qs.exclude(reply_kind="") if f.needs_reply else qs.filter(reply_kind="")
     if f.deleted is not None:
         qs = qs.filter(deleted_at__isnull=not f.deleted)
     if f.unanswered is not None:

@@ -143,7 +143,7 @@ def test_response_metrics_endpoint(world, api_client_for):
     assert body["overall"]["count"] == 1
     assert body["overall"]["median_seconds"] == 30 * 60
     assert [(g["label"], g["count"]) for g in body["groups"]] == [("Acme", 1)]
-    assert body["scope"] == "complaints"
+    assert body["scope"] == "overdue"  # what the overdue flag counts: complaints by default
     assert c.pk
     assert client.get(f"{BASE}/response-metrics/?scope=all").json()["overall"]["count"] == 1
     assert client.get(f"{BASE}/response-metrics/?group_by=planet").status_code == 400

@@ -6,11 +6,15 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from listening.models import ComplaintEvent, Mention
 from listening.models.mentions import ComplaintStatus, ReplyKind
+from listening.scoping import tenant_scope
+from listening.selectors.flags import tenant_flags
+from listening.services.alert_sweep import unanswered_conditions
 from listening.services.corrections import correction_create
 from listening.services.ingestion import mentions_ingest
 from tests import factories
@@ -132,3 +136,118 @@ def test_the_mention_page_says_what_the_mention_waits_for_and_if_the_flag_counts
     world.acme.save()
     body = session_client_for(world.owner).get(url).content.decode()
     assert "Counted by the overdue flag once past the response target." in body
+
+
+# --- what the overdue flag counts follows the tenant's setting ----------------------------------
+
+
+def waiting(world, kind: str, *, days: int = 3, **fields) -> Mention:
+    """A mention of ``kind`` published ``days`` ago (overdue whatever the business hours)."""
+    texts = {"complaint": "My Acme order arrived broken", "question": "buka jam berapa min?",
+             "request": "can you DM me"}
+    values = {"source": world.acme_source, "brand": world.acme_brand, "text": texts[kind],
+              "reply_kind": kind, "published_at": timezone.now() - timedelta(days=days)}
+    if kind == "complaint":
+        values.update(is_complaint=True, complaint_status=ComplaintStatus.OPEN)
+    return factories.MentionFactory(**{**values, **fields})
+
+
+def overdue_count(tenant) -> int:
+    with tenant_scope(tenant):
+        return tenant_flags(tenant=tenant).unanswered_count
+
+
+@pytest.mark.parametrize(("setting", "counted"), [
+    ("complaints", 1), ("complaints_questions", 2), ("all", 3),
+])
+def test_the_overdue_count_counts_what_the_tenant_chose(world, setting, counted):
+    for kind in ("complaint", "question", "request"):
+        waiting(world, kind)
+    waiting(world, "question", answered_at=timezone.now() - timedelta(days=2))  # answered: never
+    waiting(world, "question", is_spam=True)  # spam: never
+    world.acme.overdue_counts = setting
+    world.acme.save()
+    assert overdue_count(world.acme) == counted
+
+
+def test_the_overdue_alert_counts_what_each_tenant_chose(world):
+    for kind in ("complaint", "question", "request"):
+        waiting(world, kind)
+    factories.MentionFactory(source=world.globex_source, text="how do I pay?", reply_kind="question",
+                             published_at=timezone.now() - timedelta(days=3))
+    world.acme.overdue_counts = "complaints_questions"
+    world.acme.save()
+    world.globex.overdue_counts = "complaints"
+    world.globex.save()
+    conditions = unanswered_conditions(tenants=[world.acme, world.globex], now=timezone.now())
+    [acme] = conditions[world.acme.pk]
+    assert acme.data["count"] == 2
+    assert acme.title == "2 complaints and questions without a brand reply"
+    assert world.globex.pk not in conditions  # its only overdue mention is a question
+
+
+def test_the_response_figures_cover_what_the_overdue_flag_counts(world, api_client_for):
+    asked = timezone.now() - timedelta(days=2)
+    waiting(world, "complaint", published_at=asked, answered_at=asked + timedelta(minutes=30))
+    waiting(world, "question", published_at=asked, answered_at=asked + timedelta(minutes=90))
+    client = api_client_for(world.viewer)
+    body = client.get("/api/v1/tenants/acme/response-metrics/").json()
+    assert (body["scope"], body["reply_kinds"], body["overall"]["count"]) == ("overdue", ["complaint"], 1)
+    world.acme.overdue_counts = "complaints_questions"
+    world.acme.save()
+    body = client.get("/api/v1/tenants/acme/response-metrics/").json()
+    assert (body["reply_kinds"], body["overall"]["count"]) == (["complaint", "question"], 2)
+    assert body["overall"]["median_seconds"] == 60 * 60
+    only = client.get("/api/v1/tenants/acme/response-metrics/?scope=complaints").json()
+    assert (only["reply_kinds"], only["overall"]["count"]) == (["complaint"], 1)
+
+
+def test_the_mention_list_filters_on_what_a_mention_waits_for(world, api_client_for):
+    ids = {kind: waiting(world, kind).pk for kind in ("complaint", "question", "request")}
+    quiet = factories.MentionFactory(source=world.acme_source, text="Acme delivered today").pk
+    client = api_client_for(world.viewer)
+
+    def listed(query: str) -> set[int]:
+        response = client.get(f"/api/v1/tenants/acme/mentions/?{query}")
+        assert response.status_code == 200
+        return {m["id"] for m in response.json()["results"]}
+
+    assert listed("needs_reply=true") == set(ids.values())
+    assert listed("needs_reply=false") == {quiet}
+    assert listed("reply_kind=question") == {ids["question"]}
+    assert listed("needs_reply=true&answered=false&reply_kind=request") == {ids["request"]}
+    body = client.get(f"/api/v1/tenants/acme/mentions/{ids['question']}/").json()
+    assert body["reply_kind"] == "question"
+    assert client.get("/api/v1/tenants/acme/mentions/?reply_kind=praise").status_code == 400
+    assert client.get("/api/v1/tenants/acme/mentions/?needs_reply=maybe").status_code == 400
+
+
+def test_the_lists_overdue_filter_agrees_with_the_count(world, api_client_for):
+    question = waiting(world, "question")
+    complaint_ = waiting(world, "complaint")
+    world.acme.overdue_counts = "complaints_questions"
+    world.acme.save()
+    results = api_client_for(world.viewer).get(
+        "/api/v1/tenants/acme/mentions/?unanswered=true").json()["results"]
+    assert {m["id"] for m in results} == {question.pk, complaint_.pk}
+    assert overdue_count(world.acme) == 2
+
+
+def test_the_tenant_page_says_what_its_overdue_count_counts(world, session_client_for):
+    waiting(world, "question")
+    world.acme.overdue_counts = "complaints_questions"
+    world.acme.save()
+    body = session_client_for(world.owner).get("/t/acme/").content.decode()
+    assert "Overdue complaints and questions" in body
+    assert "1 complaint or question without a brand reply" in body
+    assert "Responses to complaints and questions, last 30 days" in body
+
+
+def test_the_flags_api_says_what_it_counts_and_each_age_as_the_pages_do(world, api_client_for):
+    waiting(world, "question", days=3)
+    world.acme.overdue_counts = "complaints_questions"
+    world.acme.save()
+    unanswered = api_client_for(world.viewer).get("/api/v1/tenants/acme/flags/").json()["unanswered"]
+    assert (unanswered["counts"], unanswered["count"]) == ("complaints_questions", 1)
+    [oldest] = unanswered["oldest"]
+    assert (oldest["reply_kind"], oldest["age_human"]) == ("question", "3 d")
