@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -28,6 +29,7 @@ from listening.models import Brand, Source
 from listening.selectors.sources import source_feed_notes
 from listening.services.credentials import CredentialError, secrets_read, secrets_split
 from listening.services.sources import source_create, source_update
+from listening.services.webhooks import META_KINDS
 from workers.adapters import registry
 from workers.adapters.base import ConfigError
 
@@ -128,6 +130,9 @@ class SourceOutputSerializer(serializers.ModelSerializer):
     health = serializers.CharField(read_only=True)
     # What the adapter noticed about the feed on its last read, in words, as the tenant page says it.
     feed_notes = serializers.SerializerMethodField()
+    # Where the platform delivers this source's items (kinds with webhooks; null otherwise):
+    # the path on Dengar's public address, with the verify token to give the platform.
+    webhook_path = serializers.SerializerMethodField()
 
     class Meta:
         model = Source
@@ -135,12 +140,19 @@ class SourceOutputSerializer(serializers.ModelSerializer):
             "id", "name", "kind", "config", "poll_interval_seconds", "paused", "brand",
             "health", "last_success_at", "consecutive_failures", "last_error", "last_error_at",
             "items_rejected", "last_rejection", "feed_notes", "mentions_ingested", "created_at",
+            "webhook_path", "webhook_received_at", "webhook_rejected", "webhook_rejected_at",
         ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_feed_notes(self, source: Source) -> list[str]:
         return source_feed_notes(source=source)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_webhook_path(self, source: Source) -> str | None:
+        if source.kind not in META_KINDS:
+            return None
+        return reverse("api-hook-meta", kwargs={"webhook_key": source.webhook_key})
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_config(self, source: Source) -> Any:

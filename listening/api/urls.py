@@ -22,6 +22,7 @@ from listening.api.portfolio import PortfolioView
 from listening.api.sources import SourceViewSet
 from listening.api.tenants import TenantDetailView, TenantListView
 from listening.api.tokens import PasswordTokenView, TokenDetailView, TokenListView
+from listening.api.webhooks import MetaWebhookView
 
 TENANT = "tenants/<slug:tenant_slug>"
 
@@ -52,6 +53,8 @@ urlpatterns = [
     path("auth/tokens/", TokenListView.as_view(), name="api-token-list"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("portfolio/", PortfolioView.as_view(), name="api-portfolio"),
+    # Public: a platform delivers here; the key names one source (listening/api/webhooks.py).
+    path("hooks/meta/<uuid:webhook_key>/", MetaWebhookView.as_view(), name="api-hook-meta"),
     path("tenants/", TenantListView.as_view(), name="api-tenant-list"),
     path(f"{TENANT}/", TenantDetailView.as_view(), name="api-tenant-detail"),
     # Views that are not viewsets, first: corrections/export/ is not a correction's id.

@@ -121,11 +121,14 @@ def mentions_ingest(
     expected_cursor: Any,
     next_cursor: Any,
     has_more: bool = False,
+    pushed: bool = False,
 ) -> IngestReport:
     """Store one fetched batch and move the source's cursor, in one transaction.
 
     Idempotent: a batch stored twice (a redelivered task, a retried poll) adds nothing the second
     time. Raises StaleCursor, writing nothing, if the cursor is no longer ``expected_cursor``.
+    A ``pushed`` batch (a webhook's) is stored the same way, but leaves the poll's cursor,
+    schedule, claim and health alone: it only adds to the counts.
     """
     now = timezone.now()
     report = IngestReport(received=len(batch))
@@ -145,7 +148,7 @@ def mentions_ingest(
 
     with transaction.atomic():
         locked = Source.all_tenants.select_for_update().get(pk=source.pk)
-        if locked.cursor != expected_cursor:
+        if not pushed and locked.cursor != expected_cursor:
             raise StaleCursor(f"source {source.pk}: cursor moved from {expected_cursor!r}")
 
         brands = list(Brand.all_tenants.filter(tenant=tenant))
@@ -208,6 +211,9 @@ def mentions_ingest(
             timestamps=[r.published_at for r in rows],
         )
 
+        if pushed:
+            _count_pushed(locked, report, now)
+            return report
         locked.cursor = next_cursor
         locked.last_polled_at = now
         locked.last_success_at = now
@@ -242,6 +248,18 @@ def mentions_ingest(
             source.pk, report.rejected, report.received, dict(report.reasons),
         )
     return report
+
+
+def _count_pushed(locked: Source, report: IngestReport, now: datetime) -> None:
+    """What a pushed batch changes on its (locked) source: the counts, and when it came."""
+    locked.mentions_ingested += report.stored
+    locked.webhook_received_at = now
+    fields = ["mentions_ingested", "webhook_received_at"]
+    if report.rejected:
+        locked.items_rejected += report.rejected
+        locked.last_rejection = "; ".join(f"{reason} ({count}x)" for reason, count in report.reasons.most_common(5))
+        fields += ["items_rejected", "last_rejection"]
+    locked.save(update_fields=fields)
 
 
 MENTION_COLUMNS = list(MentionRow.__dataclass_fields__)
