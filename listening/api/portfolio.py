@@ -22,6 +22,12 @@ class PortfolioTenantSerializer(serializers.Serializer):
     agency = serializers.SlugField(source="agency.slug", allow_null=True, default=None)
 
 
+class StormSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    explanation = serializers.CharField()
+    severity = serializers.CharField()
+
+
 class PortfolioRowSerializer(serializers.Serializer):
     tenant = PortfolioTenantSerializer()
     flagged = serializers.BooleanField()
@@ -30,6 +36,7 @@ class PortfolioRowSerializer(serializers.Serializer):
     volume = VolumeChangeSerializer()
     live_alerts = serializers.DictField(child=serializers.IntegerField(),
                                         help_text="Open and acknowledged alerts by kind.")
+    storms = StormSerializer(many=True, help_text="The live complaint-storm alerts, with their figures.")
 
 
 class PortfolioView(APIView):

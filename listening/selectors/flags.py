@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from listening.models import Source, Tenant, VolumeHourly
 from listening.scoping import scope_of
-from listening.selectors.alerts import tenant_live_alert_counts
+from listening.selectors.alerts import AlertHeadline, tenant_live_alert_counts, tenant_live_alert_headlines
 from listening.selectors.overdue import unanswered_complaints
 
 # Below this weekly mean the baseline is too thin for a percentage to mean anything.
@@ -76,6 +76,8 @@ class TenantFlags:
     oldest_unanswered_at: datetime | None
     volume: VolumeChange
     live_alerts: dict[str, int] = field(default_factory=dict)
+    # The live complaint storms, in their own words (the figures a person acts on).
+    storms: list[AlertHeadline] = field(default_factory=list)
 
     @property
     def live_alert_total(self) -> int:
@@ -90,25 +92,34 @@ class TenantFlags:
         return bool(self.live_alerts.get("surge"))
 
     @property
+    def storming_now(self) -> bool:
+        return bool(self.live_alerts.get("complaint_storm"))
+
+    @property
     def flagged(self) -> bool:
         return bool(self.unanswered_count or self.volume.declining or self.volume.surging
                     or self.volume.unhealthy_sources or self.live_alert_total)
 
 
 def tenant_flags(*, tenant: Tenant, now: datetime | None = None,
-                 live_alerts: dict[str, int] | None = None) -> TenantFlags:
-    """Inside ``tenant``'s scope. ``live_alerts``: the tenant's live alerts by kind, when the
-    caller read them for many tenants at once; read here otherwise."""
+                 live_alerts: dict[str, int] | None = None,
+                 storms: list[AlertHeadline] | None = None) -> TenantFlags:
+    """Inside ``tenant``'s scope. ``live_alerts`` (the tenant's live alerts by kind) and
+    ``storms`` (its live complaint storms): when the caller read them for many tenants at once;
+    read here otherwise."""
     now = now or timezone.now()
     overdue = unanswered_complaints(tenant=tenant, now=now).aggregate(
         n=Count("id"), oldest=Min("published_at")
     )
     if live_alerts is None:
         live_alerts = tenant_live_alert_counts(tenant=tenant)
+    if storms is None:
+        storms = tenant_live_alert_headlines(tenant=tenant) if live_alerts.get("complaint_storm") else []
     return TenantFlags(
         tenant=tenant,
         unanswered_count=overdue["n"],
         oldest_unanswered_at=overdue["oldest"],
         volume=volume_change(tenant=tenant, now=now),
         live_alerts=live_alerts,
+        storms=storms,
     )
