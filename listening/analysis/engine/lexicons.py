@@ -160,7 +160,7 @@ for _w in _words(
     "penipu penipuan mati putus lelet telat terlambat marah kesal kesel payah susah gagal "
     "rosak teruk hampeh lembap mahal kotor bau basi lama benci menyesal sedih capek ribet "
     "anjir anjing bangsat goblok bodoh tolol sampah zonk nyesel hancur error bohong "
-    "disappoint disappoints fails sucked hates worst kasar diabaikan macet"
+    "disappoint disappoints fails sucked hates worst kasar diabaikan"
 ):
     SENTIMENT[_w] = -1.0
 SENTIMENT.update({"emo_" + e: 1.0 for e in EMOJI_POSITIVE})
@@ -210,9 +210,10 @@ COMPLAINT_CUES: dict[str, float] = {
     "sinyal": 0.6, "lelet": 1.2, "mengecewakan": 1.4, "tipu": 1.2, "penipu": 1.3,
     "gimana": 0.5, "mana": 0.4, "sudah": 0.2, "jawab": 0.4, "dijawab": 0.6, "solusi": 0.8,
     "ganti": 0.4, "rugi": 1.0,
-    # the Indonesian/Malay for English cues above (wrong, rude, ignored, cancelled, stuck, charged)
+    # the Indonesian/Malay for English cues above (wrong, rude, ignored, cancelled, stuck, charged;
+    # not "macet", which is as often the traffic on the way)
     "salah": 0.9, "kasar": 1.2, "diabaikan": 1.2, "dibatalkan": 0.8, "batal": 0.6,
-    "macet": 1.0, "nyangkut": 1.0, "tersangkut": 1.0, "ditagih": 0.8, "dicaj": 0.8,
+    "nyangkut": 1.0, "tersangkut": 1.0, "ditagih": 0.8, "dicaj": 0.8,
 }
 COMPLAINT_BIGRAMS: dict[str, float] = {
     "still waiting": 1.5, "still not": 1.2, "still no": 1.2, "no response": 1.5,
