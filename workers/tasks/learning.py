@@ -12,7 +12,10 @@ from listening.services.learning import tenant_model_train
 logger = logging.getLogger("dengar.tasks")
 
 
-@shared_task(name="workers.tasks.learning.tenant_model_train", ignore_result=True, acks_late=True)
+# Below the broker's visibility timeout (600 s), like every task's limits: training is bounded by
+# the number of corrections it reads (listening.analysis.learning.MAX_EXAMPLES per task).
+@shared_task(name="workers.tasks.learning.tenant_model_train", ignore_result=True, acks_late=True,
+             soft_time_limit=420, time_limit=480)
 def tenant_model_train_task(tenant_id: int) -> str:
     """Retrain one tenant's model on its corrections, if any arrived since its last version.
 
