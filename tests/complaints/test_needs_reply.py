@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.core.management import call_command
@@ -149,7 +150,7 @@ def waiting(world, kind: str, *, days: int = 3, **fields) -> Mention:
               "reply_kind": kind, "published_at": timezone.now() - timedelta(days=days)}
     if kind == "complaint":
         values.update(is_complaint=True, complaint_status=ComplaintStatus.OPEN)
-    return factories.MentionFactory(**{**values, **fields})
+    return cast(Mention, factories.MentionFactory(**{**values, **fields}))
 
 
 def overdue_count(tenant) -> int:
