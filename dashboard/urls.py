@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboard import learning, queue, tokens, views
+from dashboard import learning, oauth, queue, tokens, views
 from dashboard.alerts import alert_history
 
 app_name = "dashboard"
@@ -18,4 +18,7 @@ urlpatterns = [
     path("t/<slug:slug>/saved-views/", queue.saved_views, name="saved-views"),
     path("t/<slug:slug>/queue-settings/", queue.queue_settings, name="queue-settings"),
     path("t/<slug:slug>/learning/", learning.learning, name="learning"),
+    path("t/<slug:slug>/sources/<int:source_id>/connect/", oauth.source_connect, name="source-connect"),
+    # No tenant in the address: the platform calls back one fixed URL, and the state decides.
+    path("oauth/<slug:provider>/callback/", oauth.oauth_callback, name="oauth-callback"),
 ]
