@@ -329,6 +329,13 @@ HAS_LASTED = frozenset({"still", "masih", "sudah", "been", "sejam", "seharian", 
 TIME_UNITS = frozenset({"menit", "jam", "hari", "minggu", "bulan", "minit", "minutes", "mins",
                         "hour", "hours", "days", "weeks"})
 COUNTS = frozenset({"<num>", "a", "an", "few", "beberapa", "satu", "dua", "tiga", "setengah"})
+# A negation of knowing or expecting is surprise, not a failure ("didn't know they sponsored
+# the marathon", "gak nyangka", "tak sangka").
+COGNITION = frozenset({
+    "know", "knew", "realise", "realize", "realised", "realized", "expect", "expected", "think",
+    "notice", "noticed", "tahu", "nyangka", "sangka", "menyangka", "kira", "sedar", "perasan",
+    "ngeh",
+})
 COMPANIONS = frozenset({
     "friend", "friends", "mate", "mates", "bf", "gf", "boyfriend", "girlfriend", "wife",
     "husband", "mum", "mom", "dad", "sister", "brother", "cousin", "family", "colleague",
