@@ -11,8 +11,13 @@ is so, in every language the engine knows:
 - waiting for a person ("waiting for a friend at …"), or waiting told as what one is doing now
   ("lagi nunggu pesenan", "waiting in line at …"): an arrangement, not a service failure;
 - not knowing or expecting ("didn't know they sponsored the marathon"): surprise, not a failure;
-- a mention with no sentiment word and no real complaint cue ("besok mau ke … ah", "kawan aku
-  kerja kat …"): plans and chat are neutral, whatever the review-trained model leans to.
+- praise the word lists know, with nothing negative beside it ("sinyal kencang banget 💯"):
+  positive, where the review-trained model reads a service's praise as negative;
+- a short mention with no sentiment word and no real complaint cue that only leans, asks for
+  information, plans or passes on hearsay ("besok mau ke … ah", "kawan aku kerja kat …,
+  katanya …"): neutral, whatever the review-trained model leans to.
+
+Shopping talk that is no advert ("seneng bgt promo ongkir gratis") is read in ``spam.py``.
 
 Pure functions over ``Tokens``; word lists in ``lexicons.py``.
 """
