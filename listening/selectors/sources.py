@@ -50,6 +50,11 @@ def source_feed_notes(*, source: Source) -> list[str]:
         notes.append(ngettext("%(count)d item had neither an id nor a link: Dengar recognises it by its content.",
                               "%(count)d items had neither an id nor a link: Dengar recognises them by their content.",
                               without_id) % {"count": without_id})
+    if gap := count("gap_days"):
+        notes.append(ngettext("Its polls stopped for %(count)d day, longer than the platform lists items: some "
+                              "were never seen.",
+                              "Its polls stopped for %(count)d days, longer than the platform lists items: some "
+                              "were never seen.", gap) % {"count": gap})
     lenient = health.get("lenient")
     if isinstance(lenient, str) and lenient:
         notes.append(gettext("This feed is not well-formed XML (%(why)s): Dengar reads it leniently.")
