@@ -416,7 +416,7 @@ DENGAR["CREDENTIAL_KEYS"] = [
 DENGAR["OAUTH"] = {
     provider: {"client_id": os.environ.get(f"DENGAR_OAUTH_{provider.upper()}_CLIENT_ID", ""),
                "client_secret": os.environ.get(f"DENGAR_OAUTH_{provider.upper()}_CLIENT_SECRET", "")}
-    for provider in ("google", "x")
+    for provider in ("google", "x", "meta")
 }
 # Whether the token exchange may reach a private address (a test authorization server only).
 DENGAR["OAUTH_ALLOW_PRIVATE"] = False

@@ -1,7 +1,8 @@
 """Connecting a source to its platform account through OAuth 2.0, and keeping its token fresh.
 
 The authorization code flow (RFC 6749) with PKCE (RFC 7636, S256) for the platforms whose sources
-post as the brand's account: Google (the ``youtube`` kind) and X (the ``x`` kind). A tenant's admin
+post as the brand's account: Google (the ``youtube`` kind), X (the ``x`` kind) and Meta (the
+``facebook`` and ``instagram`` kinds, whose source keeps the Page's token, which does not expire). A tenant's admin
 starts it for one source (``oauth_start``): Dengar keeps an ``OAuthState`` (the state's digest,
 the PKCE verifier, the source, the user, a short expiry) and sends the browser to the platform.
 The platform sends it back to one callback per provider; ``oauth_finish`` finds the state by its
@@ -61,6 +62,9 @@ class Provider:
     extra: Mapping[str, str] = field(default_factory=dict)
     # How the client authenticates at the token endpoint: HTTP Basic, or in the form.
     basic_auth: bool = False
+    # Meta gives a user token for the code: it is traded for a long-lived one, and that for the
+    # token of the Page (or the Instagram account's Page) the source reads, which does not expire.
+    page_token: bool = False
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -79,7 +83,16 @@ PROVIDERS: dict[str, Provider] = {
         scopes=("tweet.read", "tweet.write", "users.read", "offline.access"),
         basic_auth=True,
     ),
+    "meta": Provider(
+        name="meta", label="Facebook", kinds=frozenset({"facebook", "instagram"}),
+        authorize_url="https://www.facebook.com/v21.0/dialog/oauth",
+        token_url="https://graph.facebook.com/v21.0/oauth/access_token",  # noqa: S106 - an address
+        scopes=("pages_show_list", "pages_read_engagement", "pages_read_user_content", "pages_manage_engagement",
+                "instagram_basic", "instagram_manage_comments", "business_management"),
+        page_token=True,
+    ),
 }
+GRAPH_URL = "https://graph.facebook.com/v21.0"
 
 
 class OAuthFailed(Exception):
@@ -106,7 +119,7 @@ def _app(provider: Provider) -> dict[str, str]:
     if not app.get("client_id"):
         raise OAuthFailed(_("This Dengar has no %(platform)s app set up (DENGAR_OAUTH_%(env)s_CLIENT_ID): ask "
                             "its operator.") % {"platform": provider.label, "env": provider.name.upper()})
-    return {"authorize_url": provider.authorize_url, "token_url": provider.token_url, **app}
+    return {"authorize_url": provider.authorize_url, "token_url": provider.token_url, "graph_url": GRAPH_URL, **app}
 
 
 def _digest(state: str) -> str:
@@ -167,8 +180,41 @@ def _finish(*, row: OAuthState, provider: Provider, code: str, error: str) -> So
     tokens = _token_request(provider, {"grant_type": "authorization_code", "code": code,
                                        "redirect_uri": row.redirect_uri, "code_verifier": row.code_verifier})
     source = Source.all_tenants.get(pk=row.source_id, tenant_id=row.tenant_id)
+    if provider.page_token:
+        tokens = {"access_token": _page_token(provider, source=source, user_token=tokens["access_token"])}
     _store_tokens(source=source, tokens=tokens, resume=True)
     return source
+
+
+def _page_token(provider: Provider, *, source: Source, user_token: str) -> str:
+    """The token of the Page the source reads (for Instagram, the Page its account is linked to),
+    from the long-lived user token the short-lived one is traded for."""
+    long_lived = _token_request(provider, {"grant_type": "fb_exchange_token", "fb_exchange_token": user_token})
+    app = _app(provider)
+    query = urllib.parse.urlencode({"fields": "id,access_token,instagram_business_account", "limit": "100"})
+    try:
+        response = httpclient.http_request(
+            f"{app['graph_url']}/me/accounts?{query}", headers={
+                "Authorization": f"Bearer {long_lived['access_token']}", "Accept": "application/json"},
+            allow_private=bool(settings.DENGAR.get("OAUTH_ALLOW_PRIVATE", False)), timeout=15.0,
+            deadline_seconds=30.0, max_bytes=1024 * 1024, error_bodies=True)
+        pages = json.loads(response.body.decode("utf-8")).get("data") if response.status == 200 else None
+    except (httpclient.HttpFailure, UnicodeDecodeError, ValueError, AttributeError):
+        pages = None
+    if not isinstance(pages, list):
+        raise OAuthFailed(_("Facebook did not list the Pages this account manages; try again."))
+    wanted = source.config.get("page_id") if source.kind == "facebook" else source.config.get("account_id")
+    for page in pages:
+        if not isinstance(page, dict) or not isinstance(page.get("access_token"), str):
+            continue
+        linked = page.get("instagram_business_account")
+        found = page.get("id") if source.kind == "facebook" else (
+            linked.get("id") if isinstance(linked, dict) else None)
+        if found and found == wanted:
+            return page["access_token"]
+    raise OAuthFailed(_("The account you signed in with does not manage this source's %(what)s (%(id)s); "
+                        "sign in as one that does.")
+                      % {"what": _("Page") if source.kind == "facebook" else _("Instagram account"), "id": wanted})
 
 
 def _token_request(provider: Provider, form: dict[str, str]) -> dict[str, Any]:

@@ -47,6 +47,8 @@ class AuthServer:
     refresh_tokens: set[str] = field(default_factory=set)
     token_requests: list[dict[str, str]] = field(default_factory=list)
     issued: int = 0
+    access_tokens: set[str] = field(default_factory=set)
+    long_lived: set[str] = field(default_factory=set)
 
     def token(self, form: dict[str, str], authorization: str) -> tuple[int, dict[str, Any]]:
         self.token_requests.append(form)
@@ -61,6 +63,11 @@ class AuthServer:
             challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
             if grant is None or grant["challenge"] != challenge or grant["redirect_uri"] != form.get("redirect_uri"):
                 return 400, {"error": "invalid_grant"}
+        elif form.get("grant_type") == "fb_exchange_token":  # Meta: a long-lived user token
+            if form.get("fb_exchange_token") not in self.access_tokens:
+                return 400, {"error": {"message": "Invalid OAuth access token.", "code": 190}}
+            self.long_lived.add("long-lived-user-token")
+            return 200, {"access_token": "long-lived-user-token", "token_type": "bearer", "expires_in": 5183944}
         elif form.get("grant_type") == "refresh_token":
             if form.get("refresh_token") not in self.refresh_tokens:
                 return 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
@@ -70,6 +77,7 @@ class AuthServer:
         self.issued += 1
         refresh = f"refresh-{self.issued}"
         self.refresh_tokens.add(refresh)
+        self.access_tokens.add(f"access-{self.issued}")
         return 200, {"access_token": f"access-{self.issued}", "refresh_token": refresh, "expires_in": 3600,
                      "token_type": "Bearer", "scope": "granted"}
 
@@ -82,6 +90,20 @@ def auth_server(settings: Any) -> Iterator[AuthServer]:
         def do_GET(self) -> None:  # consent: the platform's page, granted at once
             parts = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(parts.query))
+            if parts.path == "/me/accounts":  # Meta's Graph API: the Pages the user manages
+                bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                pages = {"data": [
+                    {"id": "104000000000001", "access_token": "page-token-104",
+                     "instagram_business_account": {"id": "17841400000000001"}},
+                    {"id": "104000000000002", "access_token": "page-token-other"},
+                ]} if bearer in server.long_lived else {"error": {"code": 190}}
+                data = json.dumps(pages).encode()
+                self.send_response(200 if bearer in server.long_lived else 400)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             if parts.path != "/authorize" or query.get("code_challenge_method") != "S256":
                 self.send_response(400)
                 self.end_headers()
@@ -116,7 +138,8 @@ def auth_server(settings: Any) -> Iterator[AuthServer]:
     thread.start()
     app = {"client_id": server.client_id, "client_secret": server.client_secret,
            "authorize_url": f"{server.base}/authorize", "token_url": f"{server.base}/token"}
-    settings.DENGAR = {**settings.DENGAR, "OAUTH": {"google": app, "x": app}, "OAUTH_ALLOW_PRIVATE": True}
+    settings.DENGAR = {**settings.DENGAR, "OAUTH": {"google": app, "x": app, "meta": {**app, "graph_url": server.base}},
+                       "OAUTH_ALLOW_PRIVATE": True}
     yield server
     httpd.shutdown()
     httpd.server_close()
@@ -353,3 +376,28 @@ def test_the_tenant_page_links_a_connectable_source_to_its_account_page(client: 
     page = client.get(reverse("dashboard:tenant", kwargs={"slug": "acme"})).content.decode()
     assert reverse("dashboard:source-connect", kwargs={"slug": "acme", "source_id": youtube.pk}) in page
     assert reverse("dashboard:source-connect", kwargs={"slug": "acme", "source_id": world.acme_source.pk}) not in page
+
+
+@pytest.mark.parametrize(("kind", "config"), [
+    ("facebook", {"page_id": "104000000000001"}),
+    ("instagram", {"account_id": "17841400000000001"}),
+])
+def test_a_meta_source_is_connected_with_the_token_of_its_page(client: Any, world: Any, auth_server: AuthServer,
+                                                               kind: str, config: dict[str, str]) -> None:
+    source = source_create(tenant=world.acme, name=f"Acme {kind}", kind=kind,
+                           config={**config, "access_token": "EAApasted-expired-token"}, paused=True)
+    source = connected(client, world, source)
+    assert secrets_read(source=source)["access_token"] == "page-token-104"
+    assert "refresh_token" not in source.secrets  # a Page token from a long-lived user token does not expire
+    assert not source.paused
+    assert [r["grant_type"] for r in auth_server.token_requests] == ["authorization_code", "fb_exchange_token"]
+
+
+def test_a_meta_account_that_does_not_manage_the_page_changes_nothing(client: Any, world: Any,
+                                                                      auth_server: AuthServer) -> None:
+    source = source_create(tenant=world.acme, name="Acme Page", kind="facebook",
+                           config={"page_id": "104000000000009", "access_token": "EAApasted-token"})
+    client.force_login(world.owner)
+    response = client.get(callback_path(consent(start(client, source))))
+    assert "does not manage this source's Page (104000000000009)" in str(list(get_messages(response.wsgi_request))[-1])
+    assert secrets_read(source=Source.all_tenants.get(pk=source.pk))["access_token"] == "EAApasted-token"
