@@ -62,7 +62,7 @@ FEWER_FOLDS_FROM = 2_000
 TEXT_PENALTIES = (0.1, 0.3, 1.0)
 # Penalty pulling the engine columns towards the engine's own decision; fixed, so that it weighs
 # less against the data as corrections accumulate.
-ENGINE_PENALTY = 10.0
+ENGINE_PENALTY = 1.0
 SIGNAL_PENALTY = 1.0
 ENGINE_LOGIT_CAP = 6.0
 MAX_ITERATIONS = 150
