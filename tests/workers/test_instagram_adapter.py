@@ -209,3 +209,13 @@ def test_an_expired_token_raises_a_source_health_alert(graph, source, world):
     flags_sweep(now=timezone.now())
     keys = set(Alert.all_tenants.filter(tenant=world.acme, status=AlertStatus.OPEN).values_list("key", flat=True))
     assert f"source_health:source:{source.pk}" in keys
+
+
+def test_a_sweep_of_another_account_is_not_resumed(graph):
+    account(graph)
+    first = InstagramAdapter(config(max_requests=2)).fetch(cursor=None)
+    assert first.next_cursor["account"] == ACCOUNT
+    other = "17841400000000009"
+    graph.json(f"{other}/media", "instagram", "comments_m3.json")
+    InstagramAdapter(config(account_id=other)).fetch(cursor=first.next_cursor)
+    assert graph.asked()[-1] == (f"{other}/media", None)
