@@ -10,12 +10,13 @@ fetch resumes from it (``has_more``), so a long chain is read across polls, neve
 When the stack is empty the sweep is done, and the next poll (after the source's interval)
 starts another, which sees new comments and edited texts (stored once: the upsert is idempotent).
 A sweep reads at most ``max_roots`` root items, the newest, so its cost does not grow with the
-account's history. Frames hold ids and paging parameters only: never an address, never a token.
+account's history. Frames hold ids, paging parameters and the post's public link: never an API
+address, never a token.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from workers.adapters.base import (
@@ -161,5 +162,3 @@ def unreadable(platform: str) -> RawMention:
     and counts it on the source's health."""
     return RawMention(external_id="", text="", published_at=None, platform=platform)
 
-
-Reader = Callable[[Frame, list[Any]], tuple[list[RawMention], list[Frame]]]
