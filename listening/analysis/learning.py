@@ -29,7 +29,7 @@ import io
 import json
 import math
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -309,10 +309,10 @@ def _train(d: _Design, y: np.ndarray, k: int, sample_w: np.ndarray, prior: np.nd
     return unpack(_lbfgs(loss_grad, theta0))
 
 
-def _lbfgs(f: object, x: np.ndarray, memory: int = 10) -> np.ndarray:
+def _lbfgs(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x: np.ndarray,
+           memory: int = 10) -> np.ndarray:
     """Minimise a smooth convex function given as ``f(x) -> (value, gradient)``."""
-    fun = f  # typed loosely: a closure
-    value, grad = fun(x)  # type: ignore[operator]
+    value, grad = fun(x)
     s_list: list[np.ndarray] = []
     y_list: list[np.ndarray] = []
     for _ in range(MAX_ITERATIONS):
@@ -334,7 +334,7 @@ def _lbfgs(f: object, x: np.ndarray, memory: int = 10) -> np.ndarray:
         step = 1.0 if y_list else 1.0 / max(1.0, float(np.abs(grad).max()))
         for _ in range(30):
             new_x = x + step * direction
-            new_value, new_grad = fun(new_x)  # type: ignore[operator]
+            new_value, new_grad = fun(new_x)
             if new_value <= value + 1e-4 * step * slope:
                 break
             step *= 0.5
