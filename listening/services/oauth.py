@@ -65,6 +65,10 @@ class Provider:
     # Meta gives a user token for the code: it is traded for a long-lived one, and that for the
     # token of the Page (or the Instagram account's Page) the source reads, which does not expire.
     page_token: bool = False
+    # Who signed in, asked of the platform's API with the new token (path under ``api_url``, and
+    # where the account's id is in the answer), and the source's setting that must name them.
+    whoami: tuple[str, str, str] | None = None
+    api_url: str = ""
 
 
 PROVIDERS: dict[str, Provider] = {
@@ -75,6 +79,8 @@ PROVIDERS: dict[str, Provider] = {
         scopes=("https://www.googleapis.com/auth/youtube.force-ssl",),
         # A refresh token is given only with offline access, and again only when consent is asked.
         extra={"access_type": "offline", "prompt": "consent", "include_granted_scopes": "true"},
+        whoami=("/youtube/v3/channels?part=id&mine=true", "items.0.id", "channel_id"),
+        api_url="https://www.googleapis.com",
     ),
     "x": Provider(
         name="x", label="X", kinds=frozenset({"x"}),
@@ -82,6 +88,8 @@ PROVIDERS: dict[str, Provider] = {
         token_url="https://api.x.com/2/oauth2/token",  # noqa: S106 - an address
         scopes=("tweet.read", "tweet.write", "users.read", "offline.access"),
         basic_auth=True,
+        whoami=("/2/users/me", "data.id", "user_id"),
+        api_url="https://api.x.com",
     ),
     "meta": Provider(
         name="meta", label="Facebook", kinds=frozenset({"facebook", "instagram"}),
@@ -119,7 +127,8 @@ def _app(provider: Provider) -> dict[str, str]:
     if not app.get("client_id"):
         raise OAuthFailed(_("This Dengar has no %(platform)s app set up (DENGAR_OAUTH_%(env)s_CLIENT_ID): ask "
                             "its operator.") % {"platform": provider.label, "env": provider.name.upper()})
-    return {"authorize_url": provider.authorize_url, "token_url": provider.token_url, "graph_url": GRAPH_URL, **app}
+    return {"authorize_url": provider.authorize_url, "token_url": provider.token_url, "graph_url": GRAPH_URL,
+            "api_url": provider.api_url, **app}
 
 
 def _digest(state: str) -> str:
@@ -182,25 +191,52 @@ def _finish(*, row: OAuthState, provider: Provider, code: str, error: str) -> So
     source = Source.all_tenants.get(pk=row.source_id, tenant_id=row.tenant_id)
     if provider.page_token:
         tokens = {"access_token": _page_token(provider, source=source, user_token=tokens["access_token"])}
+    if provider.whoami is not None:
+        _check_account(provider, source=source, access_token=tokens["access_token"])
     _store_tokens(source=source, tokens=tokens, resume=True)
     return source
+
+
+def _check_account(provider: Provider, *, source: Source, access_token: str) -> None:
+    """Refuse tokens of another account than the one the source reads: its replies would be
+    posted as that account."""
+    assert provider.whoami is not None
+    path, where, setting = provider.whoami
+    found: Any = _api_get(f"{_app(provider)['api_url']}{path}", access_token)
+    for step in where.split("."):
+        if isinstance(found, list) and step.isdigit() and int(step) < len(found):
+            found = found[int(step)]
+        elif isinstance(found, dict):
+            found = found.get(step)
+        else:
+            found = None
+    if not isinstance(found, str) or not found:
+        raise OAuthFailed(_("%(platform)s did not say which account signed in; try again.")
+                          % {"platform": provider.label})
+    if found != source.config.get(setting):
+        raise OAuthFailed(_("You signed in as another account (%(found)s) than the one this source reads "
+                            "(%(wanted)s): sign in as that one; nothing changed.")
+                          % {"found": found, "wanted": source.config.get(setting)})
+
+
+def _api_get(url: str, access_token: str) -> Any:
+    try:
+        response = httpclient.http_request(
+            url, headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+            allow_private=bool(settings.DENGAR.get("OAUTH_ALLOW_PRIVATE", False)), timeout=15.0,
+            deadline_seconds=30.0, max_bytes=1024 * 1024, error_bodies=True)
+        return json.loads(response.body.decode("utf-8")) if response.status == 200 else None
+    except (httpclient.HttpFailure, UnicodeDecodeError, ValueError):
+        return None
 
 
 def _page_token(provider: Provider, *, source: Source, user_token: str) -> str:
     """The token of the Page the source reads (for Instagram, the Page its account is linked to),
     from the long-lived user token the short-lived one is traded for."""
     long_lived = _token_request(provider, {"grant_type": "fb_exchange_token", "fb_exchange_token": user_token})
-    app = _app(provider)
     query = urllib.parse.urlencode({"fields": "id,access_token,instagram_business_account", "limit": "100"})
-    try:
-        response = httpclient.http_request(
-            f"{app['graph_url']}/me/accounts?{query}", headers={
-                "Authorization": f"Bearer {long_lived['access_token']}", "Accept": "application/json"},
-            allow_private=bool(settings.DENGAR.get("OAUTH_ALLOW_PRIVATE", False)), timeout=15.0,
-            deadline_seconds=30.0, max_bytes=1024 * 1024, error_bodies=True)
-        pages = json.loads(response.body.decode("utf-8")).get("data") if response.status == 200 else None
-    except (httpclient.HttpFailure, UnicodeDecodeError, ValueError, AttributeError):
-        pages = None
+    answer = _api_get(f"{_app(provider)['graph_url']}/me/accounts?{query}", long_lived["access_token"])
+    pages = answer.get("data") if isinstance(answer, dict) else None
     if not isinstance(pages, list):
         raise OAuthFailed(_("Facebook did not list the Pages this account manages; try again."))
     wanted = source.config.get("page_id") if source.kind == "facebook" else source.config.get("account_id")

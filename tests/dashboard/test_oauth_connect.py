@@ -48,6 +48,9 @@ class AuthServer:
     token_requests: list[dict[str, str]] = field(default_factory=list)
     issued: int = 0
     access_tokens: set[str] = field(default_factory=set)
+    # Who signs in at /authorize, as the platforms' APIs then say: the channel, the X account.
+    channel: str = CHANNEL
+    x_user: str = "1500000000"
     long_lived: set[str] = field(default_factory=set)
 
     def token(self, form: dict[str, str], authorization: str) -> tuple[int, dict[str, Any]]:
@@ -90,8 +93,14 @@ def auth_server(settings: Any) -> Iterator[AuthServer]:
         def do_GET(self) -> None:  # consent: the platform's page, granted at once
             parts = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(parts.query))
+            bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            if parts.path in ("/youtube/v3/channels", "/2/users/me"):  # who signed in
+                me: dict[str, Any] = {"data": {"id": server.x_user, "name": "Acme", "username": "acme_id"}}
+                if parts.path.startswith("/youtube"):
+                    me = {"items": [{"kind": "youtube#channel", "id": server.channel}]}
+                self.answer(200 if bearer in server.access_tokens else 401, me)
+                return
             if parts.path == "/me/accounts":  # Meta's Graph API: the Pages the user manages
-                bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
                 pages = {"data": [
                     {"id": "104000000000001", "access_token": "page-token-104",
                      "instagram_business_account": {"id": "17841400000000001"}},
@@ -118,6 +127,14 @@ def auth_server(settings: Any) -> Iterator[AuthServer]:
             self.send_header("Location", f"{query['redirect_uri']}?{urllib.parse.urlencode(answer)}")
             self.end_headers()
 
+        def answer(self, status: int, body: Any) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
@@ -137,7 +154,7 @@ def auth_server(settings: Any) -> Iterator[AuthServer]:
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     app = {"client_id": server.client_id, "client_secret": server.client_secret,
-           "authorize_url": f"{server.base}/authorize", "token_url": f"{server.base}/token"}
+           "authorize_url": f"{server.base}/authorize", "token_url": f"{server.base}/token", "api_url": server.base}
     settings.DENGAR = {**settings.DENGAR, "OAUTH": {"google": app, "x": app, "meta": {**app, "graph_url": server.base}},
                        "OAUTH_ALLOW_PRIVATE": True}
     yield server
@@ -401,3 +418,19 @@ def test_a_meta_account_that_does_not_manage_the_page_changes_nothing(client: An
     response = client.get(callback_path(consent(start(client, source))))
     assert "does not manage this source's Page (104000000000009)" in str(list(get_messages(response.wsgi_request))[-1])
     assert secrets_read(source=Source.all_tenants.get(pk=source.pk))["access_token"] == "EAApasted-token"
+
+
+@pytest.mark.parametrize("platform", ["youtube", "x"])
+def test_signing_in_as_another_account_than_the_source_reads_changes_nothing(client: Any, world: Any,
+                                                                            auth_server: AuthServer,
+                                                                            platform: str) -> None:
+    """Replies would be posted as whoever signed in: only the account the source reads is taken."""
+    auth_server.channel, auth_server.x_user = "UCsomeoneElse0000000000", "999"
+    config = {"channel_id": CHANNEL} if platform == "youtube" else {"user_id": "1500000000"}
+    source = source_create(tenant=world.acme, name=f"Acme {platform}", kind=platform, config=config)
+    client.force_login(world.owner)
+    response = client.get(callback_path(consent(start(client, source))))
+    said = str(list(get_messages(response.wsgi_request))[-1])
+    assert "You signed in as another account" in said
+    assert "nothing changed" in said
+    assert Source.all_tenants.get(pk=source.pk).secrets == {}
