@@ -144,6 +144,8 @@ def oauth_start(*, source: Source, user: Any, redirect_uri: str) -> str:
     provider = provider_for_kind(source.kind)
     if provider is None:
         raise OAuthFailed(_("Sources of this kind are not connected through an account."))
+    if not role_at_least(role_for(user=user, tenant=source.tenant), Role.ADMIN):
+        raise OAuthNotFound(_("Admins and owners connect sources."))
     app = _app(provider)
     state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
     now = timezone.now()

@@ -434,3 +434,12 @@ def test_signing_in_as_another_account_than_the_source_reads_changes_nothing(cli
     assert "You signed in as another account" in said
     assert "nothing changed" in said
     assert Source.all_tenants.get(pk=source.pk).secrets == {}
+
+
+def test_the_service_itself_refuses_to_start_for_a_non_admin(world: Any, auth_server: AuthServer,
+                                                            youtube: Source) -> None:
+    from listening.services.oauth import OAuthNotFound, oauth_start
+
+    with pytest.raises(OAuthNotFound):
+        oauth_start(source=youtube, user=world.viewer, redirect_uri="http://testserver/oauth/google/callback/")
+    assert not OAuthState.all_tenants.exists()
