@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from listening.models import Mention, Source
+from listening.models import Alert, Mention, Source
 from listening.models.mentions import ComplaintStatus
+from listening.services.alert_sweep import flags_sweep
 from listening.services.sources import source_create, source_poll_once
 from tests.workers.apifake import Answer, FakeApi, fixture, install
 from workers.adapters.apicall import CredentialsRejected
@@ -105,6 +106,9 @@ def test_an_expired_token_pauses_the_source_with_a_clear_message(api: FakeApi, w
     assert "X no longer accepts this source's token" in source.last_error
     assert "Connect the X account again" in source.last_error
     assert "x-user-token" not in source.last_error
+    flags_sweep(tenants=[world.acme])
+    [alert] = Alert.all_tenants.filter(tenant=world.acme, kind="source_health")
+    assert source.name in alert.title + alert.explanation
 
 
 def test_it_posts_a_reply_with_in_reply_to_tweet_id(api: FakeApi) -> None:
