@@ -35,16 +35,17 @@ def day_windows_load(*, tenant_ids: list[int], end: datetime) -> dict[tuple[int,
     since = end - timedelta(days=1)
     first_day = since.replace(hour=0, minute=0, second=0, microsecond=0)
     out: dict[tuple[int, int | None], np.ndarray] = defaultdict(lambda: np.zeros((WINDOWS, 3)))
-    sums = {"n": Sum("mentions"), "c": Sum("complaints"), "neg": Sum("negative")}
     recent = (VolumeHourly.all_tenants.filter(tenant_id__in=tenant_ids, bucket__gte=since, bucket__lt=end)
-              .order_by().values("tenant_id", "brand_id").annotate(**sums)
+              .order_by().values("tenant_id", "brand_id")
+              .annotate(n=Sum("mentions"), c=Sum("complaints"), neg=Sum("negative"))
               .values_list("tenant_id", "brand_id", "n", "c", "neg"))
     for tid, bid, n, c, neg in recent:
         out[(tid, bid)][0] += (n, c, neg)
     days = (VolumeDaily.all_tenants.filter(tenant_id__in=tenant_ids,
                                            bucket__gte=first_day - timedelta(days=BASELINE_DAYS),
                                            bucket__lt=first_day)
-            .order_by().values("tenant_id", "brand_id", "bucket").annotate(**sums)
+            .order_by().values("tenant_id", "brand_id", "bucket")
+            .annotate(n=Sum("mentions"), c=Sum("complaints"), neg=Sum("negative"))
             .values_list("tenant_id", "brand_id", "bucket", "n", "c", "neg"))
     for tid, bid, bucket, n, c, neg in days:
         # A day is one back from first_day when it begins within the 24 hours before it.
