@@ -142,13 +142,22 @@ MS_EVIDENCE: dict[str, float] = _weighted(
      "makcik pakcik petang kelmarin kene pegi lawa hensem comel lawak kelakar sume "
      # the trade's words: branch, worth it, reasonable, package, card, charge, company …
      "cawangan berbaloi berpatutan pakej kad caj yuran syarikat kakitangan pengurus kaunter "
-     "tempahan tempah beratur sejuk ais peribadi tempatan rangkaian talian"),
-    (1.5, "blh mcm semak wang bas sbb hendak harini arini smlm"),
+     "tempahan tempah beratur ais peribadi tempatan rangkaian talian minit "
+     # everyday speech: ok-never-mind, why, because, cute, great fun, oh no
+     "takpe takpa takpelah takkan syok gempak alamak adoi adui aiyo aiyoh walao kuih mamat "
+     "minah pakwe makwe cun hodoh bangang bengap lembab fasal ker klu "
+     # the regions' own words: Kelantan and Terengganu, the north, Sarawak, Sabah
+     "ambo gapo guane bakpe sokmo mung hok habaq ghoyak awat pasai toksah kamek kitak sidak "
+     "sikda sikdak kmk polah kedak kamurang"),
+    (1.5, "blh mcm semak wang bas sbb hendak harini arini smlm rm mai dok dop nok maok mok sik "
+          "mun kenak bah"),
     (1.0,
      "tk x dah dh bila sebab lepas semalam kawan khidmat layan bil kot la tu ni betul kedai "
-     "sedap penat wei semasa sebarang guna gembira ko abah apabila pi tukar laju jualan"),
+     "sedap penat wei semasa sebarang guna gembira ko abah apabila pi tukar laju jualan "
+     "abg bg skit pasal tok dak lok"),
     # common in Indonesian reviews too (each in more than 1 % of SmSA's training sentences)
-    (0.5, "tak boleh macam dekat ramai"),
+    (0.5, "tak boleh macam dekat ramai sejuk tengah"),
+    (0.5, "raya tq terbaik ialah mesti"),
 )
 ID_EVIDENCE: dict[str, float] = _weighted(
     (2.0,
@@ -165,10 +174,15 @@ ID_EVIDENCE: dict[str, float] = _weighted(
      "indonesia rupiah bahwa yaitu sore lumayan silakan "
      # the trade's words: card, package, cost, company, staff, queue, credit, shipping …
      "kartu paket biaya perusahaan karyawan manajer antre antri pulsa ongkir resi rekening "
-     "pribadi jaringan"),
+     "pribadi jaringan menit detik kue lebaran "
+     # everyday speech: maybe, moments ago, better, boyfriend, friend, auntie …
+     "kayaknya loh lho entar bentar barusan malem ngapain mending mendingan temen pacar "
+     "gebetan tante goblok kampret gokil baper mager gabut santuy bucin lebay alay cemilan "
+     "nongkrong udahan belom atuh euy"),
     (1.5, "bisa bs mau pake emang emg sampe enak mbak sulit bapak lucu cabang pesanan sinyal"),
-    (1.0, "kalo klo iya pas si tdk kota teman resto oke gara apalagi dingin kurir"),
-    (0.5, "cuma lihat liat ingin agar saat parah kamu pesan saja tidak"),
+    (1.0, "kalo klo iya pas si tdk kota teman resto oke gara apalagi dingin kurir yah aduh adek "
+          "bakal kek siang mas meski rb jt rp"),
+    (0.5, "cuma lihat liat ingin agar saat parah kamu pesan saja tidak ibu bu merupakan"),
 )
 
 # Sentiment lexicon: word -> weight (positive good). Used for every language; the learned
