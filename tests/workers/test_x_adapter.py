@@ -130,3 +130,15 @@ def test_an_app_only_bearer_token_reads_but_cannot_reply(api: FakeApi) -> None:
 def test_it_refuses_a_bad_config(config: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):
         XAdapter(config)
+
+
+def test_an_expired_connected_token_waits_for_its_renewal_without_calling_x(api: FakeApi) -> None:
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    adapter = XAdapter({**CONFIG, "refresh_token": "r", "token_expires_at": "2026-11-22T09:59:00Z"}, clock=lambda: now)
+    with pytest.raises(TransientAdapterError, match="being renewed") as caught:
+        adapter.fetch(cursor=None)
+    assert caught.value.retry_after == 300
+    assert api.requests == []
+    fresh = XAdapter({**CONFIG, "refresh_token": "r", "token_expires_at": "2026-11-22T11:00:00Z"}, clock=lambda: now)
+    fresh.fetch(cursor=None)
+    assert api.requests

@@ -189,3 +189,12 @@ def test_it_refuses_a_bad_config_field_by_field(config: dict[str, object], field
     with pytest.raises(ConfigError) as caught:
         YoutubeAdapter(config)
     assert field in caught.value.errors
+
+
+def test_an_expired_connected_token_waits_for_its_renewal_without_calling_youtube(api: FakeApi) -> None:
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    config = {"channel_id": CHANNEL, "access_token": "t", "refresh_token": "r",
+              "token_expires_at": "2026-11-22T09:00:00Z"}
+    with pytest.raises(TransientAdapterError, match="being renewed"):
+        YoutubeAdapter(config, clock=lambda: now).fetch(cursor=None)
+    assert api.requests == []

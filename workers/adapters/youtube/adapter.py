@@ -21,7 +21,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from workers.adapters.apicall import ApiClient, Clock, CredentialsRejected, Transport, dicts, mapping, unreadable
+from workers.adapters.apicall import (
+    ApiClient,
+    Clock,
+    CredentialsRejected,
+    Transport,
+    awaiting_refresh,
+    dicts,
+    mapping,
+    unreadable,
+)
 from workers.adapters.base import (
     ConfigField,
     ConfigSchema,
@@ -78,6 +87,7 @@ class YoutubeAdapter(SourceAdapter):
 
     # --- Requests ----------------------------------------------------------------------------
     def _auth(self, *, write: bool = False) -> dict[str, str]:
+        awaiting_refresh(self.config, self.client.clock(), where="YouTube")
         token = self.config.get("access_token")
         if token:
             return {"Authorization": f"Bearer {token}"}
