@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import html
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from math import exp as _exp
 
 from listening.analysis.engine import lexicons as lx
 
@@ -187,42 +187,40 @@ def _evidence(raw: str, word: str) -> tuple[float, float, float, float]:
 
 def identify(en: float, fam: float, ms: float, idn: float) -> tuple[str, float]:
     """The language from the evidence of a text's tokens, and how sure: the probability of the
-    family (or of English) times that of Malay or Indonesian within it; 0.5 for ``other``.
+    family (or of English), times that of Malay or Indonesian within it; 0.5 for ``other``.
 
-    English wins when its words weigh at least as much as the family's (any Malay or Indonesian word, plus what
-    tells the two apart, so that "lah", "je", "kat", "tak", "gak", "sih" weigh more than one
-    English word each: Manglish and Indonesian with English in it stay in the family); between
-    Malay and Indonesian, the weighted evidence decides. Text with no evidence either way is
-    ``other``.
+    English wins when its words weigh at least as much as the family's (any Malay or Indonesian
+    word, plus what tells the two apart, so that "lah", "je", "kat", "tak", "gak", "sih" weigh
+    more than one English word each: Manglish and Indonesian with English in it stay in the
+    family); between Malay and Indonesian, the weighted evidence decides, Indonesian on a tie.
+    Text with no evidence either way is ``other``. Each exponent is at most 0: no overflow.
     """
     family = fam + ms + idn
-    if en == 0 and family == 0:
-        return "other", 0.5
-    p_family = _sigmoid(family - en)
-    if en >= family:
-        return "en", round(1.0 - p_family, 2)
+    if family <= en:
+        if not en:
+            return "other", 0.5
+        return "en", round(1.0 - 1.0 / (1.0 + _exp(family - en)), 2)
+    p_family = 1.0 / (1.0 + _exp(en - family))
     if ms > idn:
-        return "ms", round(p_family * _sigmoid(ms - idn), 2)
-    return "id", round(p_family * _sigmoid(idn - ms), 2)
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return "ms", round(p_family / (1.0 + _exp(idn - ms)), 2)
+    return "id", round(p_family / (1.0 + _exp(ms - idn)), 2)
 
 
 # What one token contributes, by kind; the kinds that only count are not words.
 _WORD, _LINK, _MENTION, _PHONE_NUM, _QUESTION, _EXCLAIM = range(6)
 _CACHE_SIZE = 100_000
-# token -> (kind, raw form, word, then its evidence: English, family, Malay, Indonesian; see
-# _evidence). Social text repeats its tokens, so most of a batch is dictionary hits.
-_token_cache: dict[str, tuple[int, str, str, float, float, float, float]] = {}
+# token -> (kind, raw form, word, then its evidence: English, family, Malay, Indonesian, in
+# halves; see _evidence). Social text repeats its tokens, so most of a batch is dictionary hits;
+# whole numbers, because adding small ints allocates nothing.
+_token_cache: dict[str, tuple[int, str, str, int, int, int, int]] = {}
 
 
-def _read_token(tok: str) -> tuple[int, str, str, float, float, float, float]:
+def _read_token(tok: str) -> tuple[int, str, str, int, int, int, int]:
     kind, raw, word = _kind_of(tok)
     if kind != _WORD or word == "<num>":
-        return kind, raw, word, 0.0, 0.0, 0.0, 0.0
-    return (kind, raw, word, *_evidence(raw, word))
+        return kind, raw, word, 0, 0, 0, 0
+    e, f, m, i = _evidence(raw, word)
+    return kind, raw, word, round(2 * e), round(2 * f), round(2 * m), round(2 * i)
 
 
 def _kind_of(tok: str) -> tuple[int, str, str]:
@@ -255,18 +253,20 @@ def _kind_of(tok: str) -> tuple[int, str, str]:
 
 
 def _decide(
-    raw: list[str], marks: list[int], known: int, en: float, fam: float, ms: float, idn: float
+    raw: list[str], marks: list[int], en: int, fam: int, ms: int, idn: int
 ) -> tuple[str, float]:
-    """identify() over the tokens' evidence and what only the sentence shows."""
-    if not known and all(r.startswith(("emo_", "<", "@")) or not r.isalpha() for r in raw):
-        return "other", 1.0  # nothing written in any language: emoji, links, names, numbers
+    """identify() over the tokens' evidence (in halves) and what only the sentence shows."""
+    if not (en or fam or ms or idn):
+        if all(r.startswith(("emo_", "<", "@")) or not r.isalpha() for r in raw):
+            return "other", 1.0  # nothing written in any language: emoji, links, names, numbers
+        return "other", 0.5
     if "ke" in raw and (
         raw[-1] == "ke" or any(0 < m <= len(raw) and raw[m - 1] == "ke" for m in marks)
     ):
         # "ke" that ends the text or a question is Malay's question particle ("betul ke?",
         # "ada stok ke"); Indonesian's "ke" (to) always has a place after it.
-        ms += 1.5
-    return identify(en, fam, ms, idn)
+        ms += 3
+    return identify(en / 2, fam / 2, ms / 2, idn / 2)
 
 
 def tokenise(text: object) -> tuple[str, Tokens]:
@@ -293,8 +293,7 @@ def tokenise(text: object) -> tuple[str, Tokens]:
     counts = [0, 0, 0, 0, 0, 0]  # per kind
     n_platform = 0
     marks: list[int] = []
-    en = fam = ms = idn = 0.0
-    known = 0  # tokens that are evidence of some language
+    en = fam = ms = idn = 0
     cache = _token_cache
     for tok in _TOKEN.findall(text):
         read = cache.get(tok)
@@ -316,8 +315,7 @@ def tokenise(text: object) -> tuple[str, Tokens]:
         fam += f
         ms += m
         idn += i
-        known += e + f + m + i > 0
-    lang, lang_confidence = _decide(out_raw, marks, known, en, fam, ms, idn)
+    lang, lang_confidence = _decide(out_raw, marks, en, fam, ms, idn)
     if lang == "en":
         over = lx.EN_SLANG_OVERRIDE
         words = [over.get(r, w) if r in over else w for r, w in zip(out_raw, words, strict=True)]
