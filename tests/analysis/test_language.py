@@ -87,6 +87,19 @@ def test_confidence_is_high_for_telling_words_and_low_for_shared_ones() -> None:
     assert 0.0 <= shared.lang_confidence <= 1.0
 
 
+def test_confidence_grows_with_the_evidence_in_every_language() -> None:
+    for short, long in (
+        ("thanks", "My order still hasn't arrived and nobody answers the phone"),
+        ("gak", "kak pesanan aku belum dikirim juga nih, gimana sih"),
+        ("je", "korang nak pergi mana je hari ni? jom lepak kat kedai mamak"),
+    ):
+        _, a = tokenise(short)
+        _, b = tokenise(long)
+        assert a.lang == b.lang
+        assert 0.5 <= a.lang_confidence < b.lang_confidence
+        assert b.lang_confidence > 0.9
+
+
 def test_nothing_written_is_surely_other_and_unknown_words_are_a_guess() -> None:
     _, emoji = tokenise("😭😭🙏")
     _, unknown = tokenise("zxq wvbt plorf")

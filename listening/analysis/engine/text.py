@@ -199,7 +199,7 @@ def identify(en: float, fam: float, ms: float, idn: float) -> tuple[str, float]:
     if family <= en:
         if not en:
             return "other", 0.5
-        return "en", round(1.0 - 1.0 / (1.0 + _exp(family - en)), 2)
+        return "en", round(1.0 / (1.0 + _exp(family - en)), 2)
     p_family = 1.0 / (1.0 + _exp(en - family))
     if ms > idn:
         return "ms", round(p_family / (1.0 + _exp(idn - ms)), 2)
