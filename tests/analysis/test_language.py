@@ -37,6 +37,8 @@ def engine() -> EngineClassifier:
         ("betul ke promo ni percuma?", "ms"),
         ("ape cerita bil bulan ni mahal sangat", "ms"),
         ("baru tukar ke pakej unlimited, memang berbaloi", "ms"),
+        ("internet semakin laju", "ms"),  # semakin (both languages) is no -in verb
+        ("kualiti makanan dia", "ms"),
         # Indonesian, standard and as typed
         ("@telkomsel sinyal ilang terus dr kmrn, udh lapor 2x blm ada respon jd gmn dong??",
          "id"),
@@ -45,6 +47,8 @@ def engine() -> EngineClassifier:
         ("uang saya sudah ditransfer tapi saldo gak nambah", "id"),
         ("besok mau ke Kopi Senja Bandung ah", "id"),
         ("tolong dicek dulu ya min, nungguin dari tadi", "id"),
+        ("dari tadi nungguin", "id"),
+        ("fasilitas kamar lengkap", "id"),
         # English
         ("My order still hasn't arrived and nobody answers the phone", "en"),
         ("Thanks @pizzahut, the delivery was quick", "en"),

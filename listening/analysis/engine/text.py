@@ -145,6 +145,9 @@ _MS_E_SPELLINGS = frozenset(
     if len(w) >= 3 and w.endswith("a") and w.isalpha() and w[:-1] + "e" not in _FAMILY_WORDS
 ) - {"same", "cube"}  # English words
 
+# Words of both languages that end as Indonesian's -in verbs do ("semakin": increasingly).
+_SHARED_IN = frozenset({"semakin", "mungkin"})
+
 # Affixes of Malay and Indonesian words ("pelayanannya", "dikirimkan", "berharap"): a word the
 # lists do not know, shaped so, still counts half a word of the family.
 _FAMILY_SUFFIXES = ("nya", "nye", "kan")
@@ -160,7 +163,7 @@ def _evidence(raw: str, word: str) -> tuple[float, float, float, float]:
     if not (en or ms or idn) and len(raw) > 2:
         if raw[0] == "x" and raw[1:] in _FAMILY_WORDS:
             ms = 1.5  # Malay writes "tak" as x: xde, xleh, xnak, xtau
-        elif raw.endswith(("ej", "iti")) and len(raw) >= 4:
+        elif (raw.endswith("ej") and len(raw) >= 4) or (raw.endswith("iti") and len(raw) >= 7):
             ms = 1.0  # Malay spelling of loans: pakej, mesej, imej; kualiti, universiti
         elif raw.endswith("itas") and len(raw) >= 6:
             idn = 1.0  # Indonesian spelling of the same: kualitas, fasilitas, komunitas
@@ -168,7 +171,10 @@ def _evidence(raw: str, word: str) -> tuple[float, float, float, float]:
             ms = 1.0  # Malay speech spelt: final a as e (ape, ade, bile, saye, kite)
         elif raw.startswith("ng") and len(raw) >= 5 and raw not in _FAMILY_WORDS:
             idn = 1.0  # Indonesian speech: the bare nasal prefix (ngirim, ngasih, ngurus)
-        elif raw.endswith("in") and raw[:-2] in _FAMILY_WORDS:
+        elif (
+            raw.endswith("in") and len(raw) >= 6 and raw[:-2] in _FAMILY_WORDS
+            and raw not in _SHARED_IN
+        ):
             idn = 1.5  # Indonesian speech: -in for -kan/-i (nungguin, bikinin, beliin)
     if en:
         fam = 0.0
