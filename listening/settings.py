@@ -207,7 +207,7 @@ LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- REST API ---------------------------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "listening.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

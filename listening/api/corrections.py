@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from listening.api.authentication import request_user
 from listening.api.pagination import CursorPagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS
 from listening.api.renderers import JSONRenderer
@@ -112,7 +113,7 @@ class CorrectionViewSet(TenantScopedViewSetMixin, GenericViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CorrectionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        correction = correction_create(user=request.user, **data.validated_data)
+        correction = correction_create(user=request_user(request), **data.validated_data)
         return Response(CorrectionOutputSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
@@ -206,7 +207,7 @@ class RuleViewSet(TenantScopedViewSetMixin, GenericViewSet):
             raise serializers.ValidationError({"phrase": [problem]})
         try:
             with transaction.atomic():
-                rule = rule_create(tenant=self.tenant, user=request.user, **data.validated_data)
+                rule = rule_create(tenant=self.tenant, user=request_user(request), **data.validated_data)
         except IntegrityError:
             raise serializers.ValidationError(_DUPLICATE) from None
         return Response(RuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)

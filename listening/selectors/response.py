@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 
 from listening.analysis.business_hours import BusinessCalendar, business_seconds_between
@@ -66,7 +66,7 @@ def complaint_events(*, mention: Mention) -> QuerySet[ComplaintEvent]:
     )
 
 
-def tenant_members(*, tenant: Tenant) -> QuerySet[AbstractBaseUser]:
+def tenant_members(*, tenant: Tenant) -> QuerySet[User]:
     """Everyone with a role on the tenant, directly or through its agency."""
     member = Q(tenant_memberships__tenant=tenant)
     if tenant.agency_id is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -167,11 +167,11 @@ def _open(*, tenant: Tenant, cond: Condition, now: datetime) -> tuple[Alert, boo
     return alert, True
 
 
-def _resolve(*, alert: Alert, user: AbstractBaseUser | None, now: datetime, note: str = "") -> bool:
+def _resolve(*, alert: Alert, user: User | None, now: datetime, note: str = "") -> bool:
     return bool(_resolve_all([alert], user=user, now=now, note=note))
 
 
-def _resolve_all(alerts: list[Alert], *, user: AbstractBaseUser | None, now: datetime, note: str) -> list[int]:
+def _resolve_all(alerts: list[Alert], *, user: User | None, now: datetime, note: str) -> list[int]:
     """Resolve those of ``alerts`` still live (a compare-and-set under row locks, taken in id
     order so that concurrent sweeps cannot deadlock); returns the ids this call resolved."""
     if not alerts:
@@ -198,7 +198,7 @@ def _resolve_all(alerts: list[Alert], *, user: AbstractBaseUser | None, now: dat
 # --- people's side ---------------------------------------------------------------------------
 
 
-def alert_acknowledge(*, alert: Alert, user: AbstractBaseUser, now: datetime | None = None) -> Alert:
+def alert_acknowledge(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:
     now = now or timezone.now()
     with transaction.atomic():
         changed = Alert.all_tenants.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
@@ -211,7 +211,7 @@ def alert_acknowledge(*, alert: Alert, user: AbstractBaseUser, now: datetime | N
     return alert
 
 
-def alert_resolve(*, alert: Alert, user: AbstractBaseUser, now: datetime | None = None) -> Alert:
+def alert_resolve(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:
     if not _resolve(alert=alert, user=user, now=now or timezone.now(), note="resolved by hand"):
         raise AlertStateError("This alert is already resolved.")
     return alert

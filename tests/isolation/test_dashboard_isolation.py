@@ -57,7 +57,7 @@ def acme_ids(world) -> dict[str, object]:
     """A real acme object for every id kwarg a dashboard route may take."""
     return {
         "slug": world.acme.slug,
-        "mention_id": factories.MentionFactory(source=world.acme_source, text="acme secret").pk,
+        "mention_id": factories.MentionFactory.create(source=world.acme_source, text="acme secret").pk,
         "source_id": world.acme_source.pk,
         "brand_id": world.acme_brand.pk,
     }
