@@ -253,7 +253,8 @@ BUSINESS = "In business hours: only the tenant's working hours count (what the t
 
 class ResponseMetricsSerializer(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField()
+    # A declared field: DRF's metaclass takes it out of the class; the stubs see Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     answered = serializers.IntegerField()
     response_rate = serializers.FloatField(allow_null=True)

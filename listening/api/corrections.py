@@ -12,6 +12,7 @@ Analysts and up write; every member reads, except the export (the texts in bulk)
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -123,7 +124,7 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data: Any, accepted_media_type: str | None = None,
-               renderer_context: dict[str, Any] | None = None) -> bytes:
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         # Only errors come through here; the export itself is written as an HttpResponse.
         if isinstance(data, dict):
             lines = [str(message) if name == "detail" else f"{name}: {message}"

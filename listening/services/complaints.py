@@ -179,7 +179,7 @@ def holiday_update(
     *, holiday: TenantHoliday, date: date | None = None, name: str | None = None
 ) -> TenantHoliday:
     _lock(holiday.tenant)
-    fields = []
+    fields: list[str] = []
     if date is not None:
         holiday.date, fields = date, [*fields, "date"]
     if name is not None:

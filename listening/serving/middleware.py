@@ -34,7 +34,9 @@ def request_id_for(request: HttpRequest) -> str:
 def _user_id_if_known(request: HttpRequest) -> int | None:
     """The user's id when the request already looked the user up; logging never costs a query."""
     user = getattr(request, "user", None)
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+    # A SimpleLazyObject not yet evaluated holds ``empty`` (its private ``_wrapped``, not in the
+    # stubs; reading it does not evaluate the object).
+    if user is None or (isinstance(user, SimpleLazyObject) and getattr(user, "_wrapped", None) is empty):
         return None
     return user.pk if user.is_authenticated else None
 
