@@ -168,6 +168,8 @@ class _TokenPerTenantClient(APIClient):
     """Sends, for /api/v1/tenants/<slug>/…, the user's token for that tenant; elsewhere (and for
     a tenant the user may not see) any one of them, which a tenant route answers with 404."""
 
+    _credentials: dict[str, str]  # APIClient.credentials() keeps them here; its stubs leave it out
+
     def __init__(self, user: User, key_for: Callable[[Tenant], str], keys: dict[str, str]) -> None:
         super().__init__()
         self._user, self._key_for, self._keys = user, key_for, keys

@@ -14,8 +14,8 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 
-def jakarta(*args: int) -> datetime:
-    return datetime(*args, tzinfo=JAKARTA)
+def jakarta(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=JAKARTA)
 
 
 def office_hours(tenant: Tenant, *, policy: str | None = None, target: int = 120) -> Tenant:

@@ -97,6 +97,7 @@ def drained(source: Source) -> bool:
 
 def assert_each_mention_once(source: Source, config: dict, start: dict) -> None:
     source.refresh_from_db()
+    assert source.cursor is not None
     stored = list(Mention.all_tenants.filter(source=source).values_list("external_id", flat=True))
     assert len(stored) == len(set(stored)), "a mention was stored twice"
     assert set(stored) == expected_ids(config, start, source.cursor["slot"]), "mentions were lost"

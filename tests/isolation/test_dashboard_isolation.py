@@ -49,7 +49,8 @@ def discover_routes(urlconf: object | None = None) -> list[Route]:
                 assert p.name, f"dashboard route {p.pattern} needs a name to be checked"
                 found.append(Route(":".join((*namespaces, p.name)), names))
 
-    walk(get_resolver(urlconf).url_patterns, (), ())
+    # Django takes a urlconf module as well as its dotted path; the stub says str only.
+    walk(get_resolver(urlconf).url_patterns, (), ())  # type: ignore[arg-type]
     return found
 
 

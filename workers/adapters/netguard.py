@@ -163,7 +163,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
     def connect(self) -> None:
         # The Host header still names the configured host (self.host): only the socket is pinned.
-        self.sock = _connect(self.host, self._addresses, self.port, self.timeout, self.source_address,
+        self.sock = _connect(self.host, self._addresses, self.port, self.timeout,
+                             self.source_address,  # type: ignore[attr-defined]  # set by __init__; not in typeshed
                              self._deadline)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -175,7 +176,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._addresses, self._tls, self._deadline = addresses, tls, deadline
 
     def connect(self) -> None:
-        sock = _connect(self.host, self._addresses, self.port, self.timeout, self.source_address,
+        sock = _connect(self.host, self._addresses, self.port, self.timeout,
+                        self.source_address,  # type: ignore[attr-defined]  # set by __init__; not in typeshed
                         self._deadline)
         # The certificate is verified against the configured host name, as without pinning.
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
