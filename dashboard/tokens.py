@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dashboard.decorators import AuthenticatedHttpRequest
+from dashboard.forms import form_field
 from dashboard.tenancy import visible_tenants
 from listening.models import TokenScope
 from listening.selectors.tokens import api_token_list
@@ -38,9 +39,7 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._tenants = {t.slug: t for t in tenants}
         # Only the user's own tenants are offered, and only they validate.
-        tenant_field = self.fields["tenant"]
-        assert isinstance(tenant_field, forms.ChoiceField)  # declared above; the form's own copy
-        tenant_field.choices = [(t.slug, t.name) for t in tenants]
+        form_field(self, "tenant", forms.ChoiceField).choices = [(t.slug, t.name) for t in tenants]
 
     def clean_tenant(self) -> Any:
         return self._tenants[self.cleaned_data["tenant"]]

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -36,6 +36,7 @@ from listening.api.strict import StrictInput
 from listening.limits import count_problem
 from listening.models import Brand, Correction, Mention, Role, TenantRule
 from listening.models.corrections import FIELD_LABELS, CorrectionField, RuleEffect
+from listening.scoping import TenantOwned
 from listening.selectors.corrections import correction_list, corrections_for_export, rule_list, write_export_csv
 from listening.services.corrections import correction_create, rule_create, rule_delete, rule_update
 
@@ -44,13 +45,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id looked up through ``Model.objects``, at validation time and so inside the tenant
     scope: another tenant's id is "does not exist", like any unknown id."""
 
-    def __init__(self, model: type[Model], **kwargs: Any) -> None:
+    def __init__(self, model: type[TenantOwned], **kwargs: Any) -> None:
         self.scoped_model = model
         # A placeholder that is never queried; it tells the schema generator the model.
-        super().__init__(queryset=model.all_tenants.none(), **kwargs)  # type: ignore[attr-defined]
+        super().__init__(queryset=model.all_tenants.none(), **kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.scoped_model.objects.all()  # type: ignore[attr-defined]
+        return self.scoped_model.objects.all()
 
 
 ALL_LABELS = sorted({label for labels in FIELD_LABELS.values() for label in labels})

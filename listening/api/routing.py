@@ -75,6 +75,8 @@ class TenantScopedViewSetMixin:
         current_tenant()  # raises TenantScopeMissing if the scope was somehow not entered
         return self.safely_get_queryset()
 
+    # The ignores below: this mixin is put before APIView in the bases, which mypy cannot see here.
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Who is asking comes first; then which tenant, before permissions and throttles run.
         # An anonymous caller skips the lookup and is refused by IsAuthenticated (401).

@@ -151,7 +151,7 @@ class TokenListView(APIView):
         serializer = TokenInputSerializer(data=request.data, context={"user": request.user})
         serializer.is_valid(raise_exception=True)
         token, key = _create(request_user(request), serializer.validated_data)
-        token.token = key  # type: ignore[attr-defined]
+        token.token = key  # type: ignore[attr-defined]  # the secret, for the serializer: no model field
         return Response(TokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
 
@@ -207,7 +207,7 @@ class PasswordTokenView(APIView):
         serializer = TokenInputSerializer(data=request.data, context={"user": user})
         serializer.is_valid(raise_exception=True)
         token, key = _create(user, serializer.validated_data)
-        token.token = key  # type: ignore[attr-defined]
+        token.token = key  # type: ignore[attr-defined]  # the secret, for the serializer: no model field
         return Response(TokenCreatedSerializer(token).data, status=status.HTTP_200_OK)
 
 

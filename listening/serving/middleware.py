@@ -51,7 +51,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_for(request)
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # Dengar's own request attribute
         started = time.monotonic()
         with bound_log_context(request_id=request_id, method=request.method, path=request.path) as context:
             response = self.get_response(request)
@@ -80,7 +80,7 @@ class RequestLogMiddleware:
         # The tenant of a tenant route, as written in its URL (API: tenant_slug; dashboard: slug).
         slug = kwargs.get("tenant_slug") or kwargs.get("slug")
         if isinstance(slug, str):
-            request.log_tenant = slug  # type: ignore[attr-defined]
+            request.log_tenant = slug  # type: ignore[attr-defined]  # Dengar's own request attribute
             log_context()["tenant"] = slug
         return None
 
@@ -116,7 +116,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         nonce = secrets.token_urlsafe(16)
-        request.csp_nonce = nonce  # type: ignore[attr-defined]
+        request.csp_nonce = nonce  # type: ignore[attr-defined]  # Dengar's own request attribute
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = content_security_policy(nonce)

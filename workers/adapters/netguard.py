@@ -108,6 +108,8 @@ class _Bounded:
     deadline: float | None = None
     read_timeout: float | None = None
 
+    # [misc] below: super() is the socket class this is mixed into, which mypy cannot see.
+
     def recv(self, *args: Any) -> bytes:
         return _bounded(self, super().recv, *args)  # type: ignore[misc]
 
