@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -24,6 +24,9 @@ from listening.models import Agency, ApiToken, Brand, Role, Source, Tenant, Toke
 from listening.selectors.tenancy import tenants_visible_to
 from listening.services.tokens import api_token_create
 from tests import factories, fakes
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass
@@ -190,8 +193,8 @@ class _TokenPerTenantClient(APIClient):
             self._keys[""] = self._key_for(tenant)
         return next(iter(self._keys.values()))
 
-    def generic(self, method: str, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        parts = path.split("/")
+    def generic(self, method: str, path: StrOrPromise, *args: Any, **kwargs: Any) -> Any:
+        parts = str(path).split("/")
         slug = parts[4] if len(parts) > 4 and parts[1:4] == ["api", "v1", "tenants"] else None
         key = self._key(slug)
         self._credentials = {**self._credentials, "HTTP_AUTHORIZATION": f"Token {key}"}

@@ -99,6 +99,7 @@ class AlertDetailSerializer(AlertOutputSerializer):
 
     @extend_schema(responses=AlertEventSerializer(many=True))
     def get_history(self, alert: Alert) -> list[dict[str, Any]]:
+        # many=True makes a ListSerializer, whose data is a list; the stubs keep the class's dict.
         return AlertEventSerializer(alert_history(alert=alert), many=True).data  # type: ignore[return-value]
 
     @extend_schema(responses=AlertFeedbackSerializer(many=True))

@@ -58,6 +58,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         """Bad tokens count against the client's anonymous rate: DRF runs throttles only after
         authentication, so a client sending nothing but bad tokens would otherwise never be."""
         throttle = _BadTokenThrottle()
+        # No view yet (this runs while DRF authenticates); the stub wants one, the throttle needs none.
         if not throttle.allow_request(request, None):  # type: ignore[arg-type]
             raise Throttled(wait=throttle.wait())
 

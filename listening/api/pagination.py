@@ -24,7 +24,7 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
 
     @property
-    def max_page_size(self) -> int:  # type: ignore[override]
+    def max_page_size(self) -> int:  # type: ignore[override]  # DRF's attribute, read per request
         return limit("PAGE_SIZE_MAX")
 
     def get_page_size(self, request: Any) -> int | None:

@@ -71,6 +71,7 @@ class TenantScopedViewSetMixin:
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False) and self.model is not None:
             # drf-spectacular introspects views without a request; give it an empty queryset.
+            # Every model a tenant view lists has all_tenants; Model does not say so.
             return self.model.all_tenants.none()  # type: ignore[attr-defined]
         current_tenant()  # raises TenantScopeMissing if the scope was somehow not entered
         return self.safely_get_queryset()

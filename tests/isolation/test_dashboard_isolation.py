@@ -124,7 +124,7 @@ def _leaky_tenant_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 _leaky_urlconf = types.ModuleType("leaky_urlconf")
-_leaky_urlconf.urlpatterns = [  # type: ignore[attr-defined]
+_leaky_urlconf.urlpatterns = [  # type: ignore[attr-defined]  # a module made at run time
     path("login/", lambda request: HttpResponse("login"), name="login"),
     path("", include(([path("t/<slug:slug>/leak/", _leaky_tenant_view, name="leak")],
                       NAMESPACE))),
