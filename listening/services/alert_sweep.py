@@ -273,9 +273,9 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
     if excluded:
         totals = _totals(keys, rows_of_tenant, excluded=excluded)
     # Series whose feedback moved a direction's preset are read again at it.
-    for label, rows in totals.items():
-        status.want(rows, sens_for(label, AlertKind.DECLINE))
-        status.want(rows, sens_for(label, AlertKind.SURGE))
+    for label, total_rows in totals.items():
+        status.want(total_rows, sens_for(label, AlertKind.DECLINE))
+        status.want(total_rows, sens_for(label, AlertKind.SURGE))
     status.run()
     series_labels = list(totals)
     decline = np.array([status.get(totals[label], sens_for(label, AlertKind.DECLINE))[0]
@@ -286,8 +286,8 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
     for direction, flagged in (("down", decline), ("up", surge)):
         kind = AlertKind.DECLINE if direction == "down" else AlertKind.SURGE
         by_sens: dict[str, list[int]] = defaultdict(list)
-        for i in np.flatnonzero(flagged):
-            by_sens[sens_for(series_labels[i], kind)].append(int(i))
+        for flagged_at in np.flatnonzero(flagged):
+            by_sens[sens_for(series_labels[flagged_at], kind)].append(int(flagged_at))
         for sens, rows in by_sens.items():
             matrix = np.stack([x[list(totals[series_labels[r]])].sum(axis=0) for r in rows])
             found = detect_many(matrix, step_seconds=STEP_SECONDS, direction=direction,
