@@ -25,8 +25,8 @@ demo-data: $(STAMP)
 run: demo-data
 	$(DEV) $(BIN)/python manage.py rundemo
 
-## The whole test suite (and lint and type checks), on one process per core (pytest-xdist, a test database each;
-## the e2e tests one after another on one of them). Uses DATABASE_URL / REDIS_URL when set.
+## Lint, type checks and the whole test suite, on one process per core (pytest-xdist, a test
+## database each; the e2e tests one after another on one of them). Uses DATABASE_URL / REDIS_URL when set.
 ## TEST_PROCESSES=0 runs it in this process alone.
 TEST_PROCESSES ?= auto
 test: $(STAMP)
