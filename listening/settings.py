@@ -337,6 +337,7 @@ class DengarSettings(TypedDict, total=False):
     ALERT_RETRY_COUNTDOWN_MAX_SECONDS: float
     WEBHOOK_ALLOW_PRIVATE: bool
     FEEDS_ALLOW_PRIVATE: bool
+    CREDENTIAL_KEYS: list[str]
 
 
 DENGAR: DengarSettings = {
