@@ -154,7 +154,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = tenant_members(tenant=tenant)  # type: ignore[attr-defined]
+        form_field(self, "assignee", forms.ModelChoiceField).queryset = tenant_members(tenant=tenant)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
