@@ -48,16 +48,16 @@ def learning(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpRespons
             messages.error(request, _("That choice was not understood; nothing changed."))
         elif form.cleaned_data["action"] == "use_engine":
             learning_use_engine(tenant=tenant, user=request.user)
-            messages.success(request, _("New mentions get the shipped engine again. Your "
-                                        "corrections are kept, and any version can be put "
-                                        "back in use below."))
+            messages.success(request, _("Your mentions get the shipped engine again (stored "
+                                        "ones are being reclassified). Your corrections are "
+                                        "kept, and any version can be put back in use below."))
         else:
             version = learned_model_list().filter(pk=form.cleaned_data["version"] or 0).first()
             if version is None:
                 raise Http404("No such version.")
             learned_model_activate(version=version, user=request.user)
-            messages.success(request, _("Version %(version)s is in use for new mentions.")
-                             % {"version": version.version})
+            messages.success(request, _("Version %(version)s is in use (stored mentions are "
+                                        "being reclassified).") % {"version": version.version})
         return redirect("dashboard:learning", slug=tenant.slug)
     overview = learning_overview()
     shown = overview.active or overview.latest

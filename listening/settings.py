@@ -440,6 +440,16 @@ DENGAR["CREDENTIAL_KEYS"] = [
         "DENGAR_CREDENTIAL_KEYS", "" if PRODUCTION else "ZGVuZ2FyLWRldi1rZXktcHJvdGVjdHMtbm90aGluZyE="
     ).split(",") if key.strip()
 ]
+# Dengar's own app on each platform whose sources are connected through OAuth
+# (listening/services/oauth.py): the client id and secret the platform gave it. Its callback
+# address is /oauth/<provider>/callback/ on this site (register it with the platform).
+DENGAR["OAUTH"] = {
+    provider: {"client_id": os.environ.get(f"DENGAR_OAUTH_{provider.upper()}_CLIENT_ID", ""),
+               "client_secret": os.environ.get(f"DENGAR_OAUTH_{provider.upper()}_CLIENT_SECRET", "")}
+    for provider in ("google", "x", "meta")
+}
+# Whether the token exchange may reach a private address (a test authorization server only).
+DENGAR["OAUTH_ALLOW_PRIVATE"] = False
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "AlertKindEnum": "listening.models.alerts.AlertKind",
     "AlertChannelKindEnum": "listening.models.alerts.ChannelKind",

@@ -54,6 +54,7 @@ def _configure() -> None:
     app.autodiscover_tasks(["workers.tasks"], related_name="polling")
     app.autodiscover_tasks(["workers.tasks"], related_name="alerts")
     app.autodiscover_tasks(["workers.tasks"], related_name="learning")
+    app.autodiscover_tasks(["workers.tasks"], related_name="oauth")
 
 
 _configure()

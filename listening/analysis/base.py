@@ -22,6 +22,8 @@ class Analysis:
     normalised_text: str = ""
     # The words that drove the complaint decision, for the explanation shown to users.
     evidence: tuple[str, ...] = field(default=())
+    # How sure the engine is of ``lang``, 0 .. 1 (kept here only: mentions have no column for it).
+    lang_confidence: float = 1.0
 
 
 class Classifier(Protocol):

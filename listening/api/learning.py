@@ -6,6 +6,8 @@
 - ``learning/use-engine/``: POST goes back to the shipped engine (admins and owners).
 - ``learning/versions/`` and ``learning/versions/<id>/``: every kept version;
   ``…/<id>/activate/``: POST puts that version in use (admins and owners).
+
+Either switch reclassifies the tenant's stored mentions in the background.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from listening.api.flags import FlagsView
 from listening.api.learning import LearnedModelViewSet, LearningUseEngineView, LearningView
 from listening.api.mentions import MentionViewSet
 from listening.api.portfolio import PortfolioView
+from listening.api.replies import MentionReplyView
 from listening.api.sources import SourceViewSet
 from listening.api.tenants import TenantDetailView, TenantListView
 from listening.api.tokens import PasswordTokenView, TokenDetailView, TokenListView
@@ -66,5 +67,6 @@ urlpatterns = [
     path(f"{TENANT}/response-metrics/", ResponseMetricsView.as_view(), name="api-response-metrics"),
     path(f"{TENANT}/response-settings/", ResponseSettingsView.as_view(), name="api-response-settings"),
     path(f"{TENANT}/alert-settings/", AlertSettingsView.as_view(), name="api-alert-settings"),
+    path(f"{TENANT}/mentions/<int:pk>/reply/", MentionReplyView.as_view(), name="api-mention-reply"),
     path(f"{TENANT}/", include(tenant_router.urls)),
 ]

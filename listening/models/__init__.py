@@ -4,6 +4,7 @@ from listening.models.complaints import ComplaintEvent, TenantHoliday
 from listening.models.corrections import Correction, ReclassifyRun, TenantRule
 from listening.models.learning import LearnedModel, LearningState
 from listening.models.mentions import Mention
+from listening.models.oauth import OAuthState
 from listening.models.queue import BulkAction, BulkActionKind, SavedView
 from listening.models.replies import OutgoingReply, ReplyStatus
 from listening.models.sources import Source
@@ -29,6 +30,7 @@ __all__ = [
     "LearningState",
     "Membership",
     "Mention",
+    "OAuthState",
     "OutgoingReply",
     "ReclassifyRun",
     "ReplyStatus",

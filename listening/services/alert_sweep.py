@@ -273,9 +273,9 @@ def volume_conditions(*, tenants: Iterable[Tenant], rollups: Rollups, now: datet
     if excluded:
         totals = _totals(keys, rows_of_tenant, excluded=excluded)
     # Series whose feedback moved a direction's preset are read again at it.
-    for label, total_rows in totals.items():
-        status.want(total_rows, sens_for(label, AlertKind.DECLINE))
-        status.want(total_rows, sens_for(label, AlertKind.SURGE))
+    for label, series_rows in totals.items():
+        status.want(series_rows, sens_for(label, AlertKind.DECLINE))
+        status.want(series_rows, sens_for(label, AlertKind.SURGE))
     status.run()
     series_labels = list(totals)
     decline = np.array([status.get(totals[label], sens_for(label, AlertKind.DECLINE))[0]

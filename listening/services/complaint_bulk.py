@@ -132,6 +132,12 @@ def complaints_bulk_apply(
             "At most %(limit)d complaint can change in one action: narrow the filters.",
             "At most %(limit)d complaints can change in one action: narrow the filters.", limit,
         ) % {"limit": limit})
+    bulk = BulkAction.all_tenants.create(
+        tenant=tenant, action=action, actor=actor, assignee=assignee, note=note,
+        requested=selection.count() if requested is None else requested,
+    )
+    # Each complaint's history names the bulk action that changed it.
+    event_note = _("Bulk action #%(id)d") % {"id": bulk.pk} + (f": {note}" if note else "")
     previous: dict[str, list[Any]] = {}
     for batch in _batches(ids):
         # Locked, and checked again: a row someone changed since it was counted is left alone.
@@ -141,13 +147,11 @@ def complaints_bulk_apply(
             .values_list("id", "complaint_status", "assigned_to_id", "is_complaint")
         )
         _apply_batch(tenant=tenant, actor=actor, action=action, rows=rows, assignee=assignee,
-                     note=note)
+                     note=event_note)
         previous.update({str(i): [status, assigned, _label(is_c)] for i, status, assigned, is_c in rows})
-    return BulkAction.all_tenants.create(
-        tenant=tenant, action=action, actor=actor, assignee=assignee, note=note,
-        requested=selection.count() if requested is None else requested, changed=len(previous),
-        previous=previous,
-    )
+    bulk.changed, bulk.previous = len(previous), previous
+    bulk.save(update_fields=["changed", "previous"])
+    return bulk
 
 
 def _apply_batch(*, tenant: Tenant, actor: User, action: str,

@@ -1,59 +1,56 @@
 """Complaint-storm conditions for the alert sweep: each tenant's (and, with two brands or more,
 each brand's) complaints and negative mentions of the last 24 hours against their usual day.
 
-The day windows come from the hourly rollups in one query for all tenants (aggregated in the
-database on PostgreSQL); the decision is ``listening.analysis.storm``'s.
+The last 24 hours come from the hourly rollups and the usual days from the daily ones, each in
+one grouped query for all tenants; the decision is ``listening.analysis.storm``'s.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db import connection
+from django.db.models import Sum
 from django.utils.translation import gettext
 
 from listening.analysis.storm import BASELINE_DAYS, MeasureReading, StormReading, storm_reading
-from listening.models import Alert, Brand, Tenant, VolumeHourly
+from listening.models import Alert, Brand, Tenant, VolumeDaily, VolumeHourly
 from listening.models.alerts import LIVE_STATUSES, AlertKind
 from listening.services.alert_feedback import sensitivity_adjusted
 from listening.services.alerts import Condition
 
 WINDOWS = 1 + BASELINE_DAYS
-HOUR_SECONDS = 3600
-DAY_SECONDS = 24 * HOUR_SECONDS
+DAY_SECONDS = 24 * 3600
 
 
 def day_windows_load(*, tenant_ids: list[int], end: datetime) -> dict[tuple[int, int | None], np.ndarray]:
-    """(mentions, complaints, negative) per 24-hour window ending at ``end``, newest first, for
-    every (tenant, brand) with rollups in the last ``WINDOWS`` days. An hourly bucket covers the
-    hour after its start, so window w holds the buckets from end - (w + 1) days to end - w days
-    - 1 hour."""
-    start = end - timedelta(days=WINDOWS)
+    """(mentions, complaints, negative) per (tenant, brand), newest first: row 0 the 24 hours
+    before ``end`` (hourly rollups), rows 1… the ``BASELINE_DAYS`` whole days (UTC, daily rollups)
+    before the day in which those 24 hours begin, so that no hour of the last 24 counts in the
+    usual level. Two grouped queries over a day of hourly rows and four weeks of daily ones, a
+    small part of what the volume sweep reads."""
+    since = end - timedelta(days=1)
+    first_day = since.replace(hour=0, minute=0, second=0, microsecond=0)
     out: dict[tuple[int, int | None], np.ndarray] = defaultdict(lambda: np.zeros((WINDOWS, 3)))
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT tenant_id, brand_id, "
-            "floor((%s - date_part('epoch', bucket) - 3600) / 86400)::int AS w, "
-            "sum(mentions), sum(complaints), sum(negative) "
-            "FROM listening_volumehourly WHERE bucket >= %s AND bucket < %s AND tenant_id = ANY(%s) "
-            "GROUP BY tenant_id, brand_id, w"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [end.timestamp(), start, end, list(tenant_ids)])
-            rows = cursor.fetchall()
-    else:
-        rows = [
-            (tid, bid, int((end - bucket).total_seconds() - HOUR_SECONDS) // DAY_SECONDS, n, c, neg)
-            for tid, bid, bucket, n, c, neg in VolumeHourly.all_tenants.filter(
-                tenant_id__in=tenant_ids, bucket__gte=start, bucket__lt=end,
-            ).values_list("tenant_id", "brand_id", "bucket", "mentions", "complaints", "negative")
-            .iterator(chunk_size=5000)
-        ]
-    for tid, bid, w, n, c, neg in rows:
-        if 0 <= w < WINDOWS:
+    recent = (VolumeHourly.all_tenants.filter(tenant_id__in=tenant_ids, bucket__gte=since, bucket__lt=end)
+              .order_by().values("tenant_id", "brand_id")
+              .annotate(n=Sum("mentions"), c=Sum("complaints"), neg=Sum("negative"))
+              .values_list("tenant_id", "brand_id", "n", "c", "neg"))
+    for tid, bid, n, c, neg in recent:
+        out[(tid, bid)][0] += (n, c, neg)
+    days = (VolumeDaily.all_tenants.filter(tenant_id__in=tenant_ids,
+                                           bucket__gte=first_day - timedelta(days=BASELINE_DAYS),
+                                           bucket__lt=first_day)
+            .order_by().values("tenant_id", "brand_id", "bucket")
+            .annotate(n=Sum("mentions"), c=Sum("complaints"), neg=Sum("negative"))
+            .values_list("tenant_id", "brand_id", "bucket", "n", "c", "neg"))
+    for tid, bid, bucket, n, c, neg in days:
+        # A day is one back from first_day when it begins within the 24 hours before it.
+        w = math.ceil((first_day - bucket).total_seconds() / DAY_SECONDS)
+        if 1 <= w < WINDOWS:
             out[(tid, bid)][w] += (n, c, neg)
     return dict(out)
 

@@ -81,15 +81,19 @@ def source_adapter_config(*, source: Source) -> dict[str, Any]:
 
 
 def credential_keys_rotate() -> int:
-    """Re-encrypt every source's secrets under the first key; return how many sources changed.
-    Each source is rewritten under a row lock, so a secret changed meanwhile is not overwritten."""
+    """Re-encrypt every source's secrets under the first key, and encrypt any secret setting still
+    kept in the clear in a config (a source saved before secrets were encrypted); return how many
+    sources changed. Each source is rewritten under a row lock, so a change made meanwhile is not
+    overwritten."""
     fernet = _fernet()
     changed = 0
-    ids = list(Source.all_tenants.exclude(secrets={}).values_list("pk", flat=True))
-    for pk in ids:
+    for pk in list(Source.all_tenants.order_by("pk").values_list("pk", flat=True)):
         with transaction.atomic():
-            source = Source.all_tenants.select_for_update().only("pk", "secrets").get(pk=pk)
-            if not source.secrets:
+            source = Source.all_tenants.select_for_update().only("pk", "kind", "config", "secrets").get(pk=pk)
+            names = secret_names(source.kind)
+            config = source.config if isinstance(source.config, dict) else {}
+            plain = {k: v for k, v in config.items() if k in names}
+            if not source.secrets and not plain:
                 continue
             try:
                 rotated = {k: fernet.rotate(v.encode()).decode() for k, v in source.secrets.items()}
@@ -97,6 +101,9 @@ def credential_keys_rotate() -> int:
                 raise CredentialError(
                     f"source {pk}: its secrets were encrypted with none of the keys in "
                     "DENGAR_CREDENTIAL_KEYS; nothing after it was re-encrypted") from None
-            Source.all_tenants.filter(pk=pk).update(secrets=rotated)
+            rotated.update({k: fernet.encrypt(str(v).encode()).decode() for k, v in plain.items()
+                            if v not in (None, "")})
+            Source.all_tenants.filter(pk=pk).update(
+                secrets=rotated, config={k: v for k, v in config.items() if k not in names})
             changed += 1
     return changed

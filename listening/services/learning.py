@@ -43,11 +43,24 @@ KEEP_VERSIONS = 20
 Person = AbstractBaseUser | AnonymousUser | None
 
 
-def _train_task() -> Task:
+RECLASSIFY_TASK = "workers.tasks.learning.tenant_mentions_reclassify"
+
+
+def _task(name: str) -> Task:
     app = current_app
-    if TRAIN_TASK not in app.tasks:
+    if name not in app.tasks:
         app.loader.import_default_modules()
-    return app.tasks[TRAIN_TASK]
+    return app.tasks[name]
+
+
+def _train_task() -> Task:
+    return _task(TRAIN_TASK)
+
+
+def _reclassify_stored(tenant_id: int) -> None:
+    """After a person's switch, the stored mentions follow (listening.services.learning_reclassify)."""
+    task = _task(RECLASSIFY_TASK)
+    transaction.on_commit(lambda: task.delay(tenant_id))
 
 
 def learning_request(*, tenant_id: int) -> bool:
@@ -158,6 +171,7 @@ def learned_model_activate(*, version: LearnedModel, user: Person) -> LearnedMod
     LearningState.all_tenants.select_for_update().filter(tenant_id=version.tenant_id).update(
         use_learned=True, changed_at=now, changed_by=user)
     _activate(version, user=user, now=now)
+    _reclassify_stored(version.tenant_id)
     return version
 
 
@@ -172,3 +186,4 @@ def learning_use_engine(*, tenant: Tenant, user: Person) -> None:
         use_learned=False, changed_at=now, changed_by=user)
     LearnedModel.all_tenants.filter(tenant_id=tenant.pk, is_active=True).update(is_active=False)
     _active_changed(tenant.pk)
+    _reclassify_stored(tenant.pk)

@@ -3,13 +3,14 @@ that have never collected anything."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
 
 from listening.analysis.storm import storm_reading
-from listening.models import Alert, AlertChannel, AlertDelivery, Source, VolumeHourly
+from listening.models import Alert, AlertChannel, AlertDelivery, Source, VolumeDaily, VolumeHourly
 from listening.models.alerts import AlertStatus
 from listening.services.alert_sweep import flags_sweep
 from tests import factories
@@ -93,6 +94,16 @@ def add_day_rollups(*, source, brand, now, today, usual, n_days=28):
                               negative=part(neg, hour))
                  for hour in range(24)]
     VolumeHourly.all_tenants.bulk_create(rows, batch_size=2000)
+    # The daily rollups, recomputed from every hourly row of the source as the pipeline does.
+    days: dict[datetime, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in VolumeHourly.all_tenants.filter(source=source):
+        day = days[row.bucket.replace(hour=0)]
+        day[0], day[1], day[2] = day[0] + row.mentions, day[1] + row.complaints, day[2] + row.negative
+    VolumeDaily.all_tenants.filter(source=source).delete()
+    VolumeDaily.all_tenants.bulk_create([
+        VolumeDaily(tenant_id=source.tenant_id, source=source, brand=brand, bucket=bucket,
+                    mentions=n, complaints=c, negative=neg)
+        for bucket, (n, c, neg) in days.items()])
 
 
 def storms(tenant, **kw):

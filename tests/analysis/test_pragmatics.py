@@ -211,3 +211,21 @@ def test_salah_satu_is_one_of_not_a_mistake(engine: EngineClassifier) -> None:
     a = engine.classify("salah satu menu favorit di sini, enak banget")
     assert not a.is_complaint
     assert a.sentiment == "positive"
+
+
+@pytest.mark.parametrize("text", [
+    "didn't know Kopi Senja sponsored the Bandung marathon",
+    "gak nyangka ternyata Kopi Senja buka cabang di Medan",
+    "tak sangka kawan aku kerja kat situ rupanya",
+    "Kopi Senja changed their logo again?",
+    "waiting in line at the Kopi Senja store in Jakarta",
+    "shoutout to Kopi Senja, support fixed my issue in 10 minutes 🔥",
+])
+def test_surprise_news_and_a_fix_are_no_complaints(engine: EngineClassifier, text: str) -> None:
+    a = engine.classify(text)
+    assert not a.is_complaint
+    assert a.sentiment != "negative"
+
+
+def test_not_knowing_of_a_failure_is_still_a_complaint(engine: EngineClassifier) -> None:
+    assert engine.classify("i didn't know my order was cancelled, nobody told me").is_complaint

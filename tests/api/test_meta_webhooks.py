@@ -159,3 +159,11 @@ def test_the_sources_api_gives_the_webhook_path_and_never_the_secrets(world, api
     assert body["config"]["app_secret"] == body["config"]["verify_token"] == "********"
     assert APP_SECRET not in json.dumps(body)
     assert VERIFY not in json.dumps(body)
+
+
+def test_refused_deliveries_show_on_the_sources_health(client, world, api_client_for, instagram):
+    deliver(client, instagram, fixture("instagram", "webhook_comments.json"), "")
+    deliver(client, instagram, fixture("instagram", "webhook_comments.json"), "")
+    notes = api_client_for(world.owner).get(f"/api/v1/tenants/acme/sources/{instagram.pk}/").json()["feed_notes"]
+    assert notes == ["2 webhook requests were refused: unsigned, badly signed or with a wrong verify token. "
+                     "Check the app secret and verify token the platform was given."]

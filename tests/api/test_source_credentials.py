@@ -14,6 +14,7 @@ from listening.models import Source
 from listening.services.credentials import secrets_read
 from listening.services.sources import source_poll_once
 from listening.serving.logs import redact
+from tests import factories
 from tests.api.conftest import FakeFeedAdapter
 from workers.adapters.base import FetchResult
 
@@ -110,3 +111,12 @@ def test_each_credential_key_and_a_bare_meta_token_are_masked_in_logs(monkeypatc
     text = redact(f"keys {OLD} and EAAGm0PX4ZCpsBAKxyz1234567890abcdef in a message")
     assert OLD not in text
     assert "EAAGm0PX4ZCpsBAKxyz1234567890abcdef" not in text
+
+
+def test_rotation_also_encrypts_a_secret_saved_in_the_clear_before(world, keys):
+    source = factories.SourceFactory(tenant=world.acme, kind="fakefeed", config={"seed": 1, "api_key": "old-plain-key"})
+    call_command("rotate_credential_keys", stdout=io.StringIO())
+    source.refresh_from_db()
+    assert source.config == {"seed": 1}
+    assert "old-plain-key" not in str(source.secrets)
+    assert secrets_read(source=source) == {"api_key": "old-plain-key"}

@@ -48,6 +48,7 @@ def test_resolving_changes_only_open_and_answered_complaints_and_records_each(wo
     events = ComplaintEvent.all_tenants.filter(action="resolved").order_by("mention_id")
     assert [(e.mention_id, e.from_status, e.actor_id) for e in events] == [
         (open_.pk, S.OPEN, world.agency_user.pk), (answered.pk, S.ANSWERED, world.agency_user.pk)]
+    assert {e.note for e in events} == {f"Bulk action #{bulk.pk}"}
 
 
 def test_undo_puts_back_exactly_what_the_action_changed_once(world):
@@ -171,6 +172,8 @@ def test_it_acts_on_a_selection_and_counts_other_tenants_ids_as_not_found(world,
     body = response.json()
     assert (body["requested"], body["changed"], body["not_found"]) == (2, 1, 1)
     assert (body["action"], body["actor"]["username"], body["note"]) == ("dismiss", "owner", "duplicates")
+    event = ComplaintEvent.all_tenants.get(mention=open_, action="dismissed")
+    assert event.note == f"Bulk action #{body['id']}: duplicates"
     assert (_status(open_), _status(theirs)) == (S.DISMISSED, S.OPEN)
 
 

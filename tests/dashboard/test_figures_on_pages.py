@@ -115,3 +115,11 @@ def test_the_weeks_figure_says_its_window_and_why_an_alert_differs(client_for, w
     Alert.all_tenants.create(tenant=world.acme, kind="decline", key="decline:tenant",
                              title="Mentions of Acme are falling", opened_at=now, last_seen_at=now)
     assert differs in client.get("/t/acme/").content.decode()
+
+
+def test_the_mention_list_gives_the_first_reply_time_with_the_tenants_zone(client_for, world):
+    asked = datetime(2026, 11, 20, 7, 5, tzinfo=UTC)
+    factories.MentionFactory(source=world.acme_source, published_at=asked, is_complaint=True,
+                             answered_at=asked + timedelta(minutes=10))
+    body = client_for(world.owner).get("/t/acme/mentions/").content.decode()
+    assert 'title="First brand reply 20 Nov 14:15 WIB"' in body

@@ -210,6 +210,11 @@ KNOWN_ROUTES = {
     "api/v1/tenants/<slug:tenant_slug>/sources/<int:pk>/",
     "api/v1/tenants/<slug:tenant_slug>/mentions/",
     "api/v1/tenants/<slug:tenant_slug>/mentions/<int:pk>/",
+    "api/v1/tenants/<slug:tenant_slug>/complaint-bulk-actions/",
+    "api/v1/tenants/<slug:tenant_slug>/complaint-bulk-actions/<int:pk>/",
+    "api/v1/tenants/<slug:tenant_slug>/complaint-bulk-actions/<int:pk>/undo/",
+    "api/v1/tenants/<slug:tenant_slug>/saved-views/",
+    "api/v1/tenants/<slug:tenant_slug>/saved-views/<int:pk>/",
 }
 
 

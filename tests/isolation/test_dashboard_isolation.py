@@ -84,7 +84,8 @@ def assert_no_leaks(client, routes: list[Route], values: dict[str, object], urlc
 
 def test_discovery_finds_the_known_dashboard_routes():
     names = {r.name for r in discover_routes()}
-    assert {"dashboard:tenant", "dashboard:mentions", "dashboard:mention"} <= names
+    assert {"dashboard:tenant", "dashboard:mentions", "dashboard:mention", "dashboard:bulk-actions",
+            "dashboard:saved-views", "dashboard:queue-settings"} <= names
     assert "dashboard:home" not in names  # no slug: the portfolio lists only one's own tenants
 
 

@@ -43,7 +43,7 @@ def test_an_owner_goes_back_to_the_engine_in_one_click_and_back_again(client, wo
 
     response = client.post(url, {"action": "use_engine"}, follow=True)
     page = response.content.decode()
-    assert "New mentions get the shipped engine again" in page
+    assert "Your mentions get the shipped engine again" in page
     assert 'data-mode="engine"' in page
     assert not LearnedModel.all_tenants.filter(is_active=True).exists()
     assert LearningState.all_tenants.get(tenant=world.acme).use_learned is False

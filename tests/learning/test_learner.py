@@ -132,3 +132,19 @@ def test_a_model_never_hides_a_complaint_as_spam():
     out = model.apply(["@telko pulsa ilang lagi"], [engine_says("x", spam=True)])
     assert out[0].is_complaint
     assert not out[0].is_spam
+
+
+def test_a_spam_model_never_hides_what_the_engine_calls_a_complaint():
+    rng = random.Random(2)
+    texts, labels = [], []
+    for i in range(80):
+        filler = rng.choice(FILLERS)
+        texts.append(f"promo pulsa murah wa 0812 {filler}" if i % 2 else f"kopi senja buka {filler}")
+        labels.append("spam" if i % 2 else "ham")
+    model, _ = learn({"spam": (texts, [engine_says(t) for t in texts], labels)})
+    assert "spam" in model.tasks
+    probe = "promo pulsa murah wa 0812 lagi"
+    assert model.apply([probe], [engine_says(probe)])[0].is_spam
+    complaint = model.apply([probe], [engine_says(probe, complaint=True)])[0]
+    assert complaint.is_complaint
+    assert not complaint.is_spam

@@ -93,7 +93,15 @@ def test_a_sweep_resumed_after_more_than_seven_days_says_reviews_were_missed(api
     cursor = {"page": None, "swept_at": (now - timedelta(days=9)).isoformat()}
     result = GooglePlayAdapter({"package_name": "com.acme.app", "service_account_json": key_json()},
                                clock=lambda: now).fetch(cursor=cursor)
-    assert result.next_cursor["health"] == {"gap_days": 9}
+    assert result.next_cursor["health"] == {"gap_days": 9, "gap_noticed_at": now.isoformat()}
+    later = now + timedelta(days=1)
+    kept = GooglePlayAdapter({"package_name": "com.acme.app", "service_account_json": key_json()},
+                             clock=lambda: later).fetch(cursor=result.next_cursor)
+    assert kept.next_cursor["health"]["gap_days"] == 9  # still said the day after
+    week_later = now + timedelta(days=8)
+    gone = GooglePlayAdapter({"package_name": "com.acme.app", "service_account_json": key_json()},
+                             clock=lambda: week_later).fetch(cursor=kept.next_cursor)
+    assert "health" not in gone.next_cursor
 
 
 def test_a_rate_limit_backs_off_by_its_retry_after_header(api: FakeApi) -> None:
@@ -159,3 +167,18 @@ def test_it_refuses_a_bad_config_field_by_field(config: dict[str, Any], field: s
     with pytest.raises(ConfigError) as caught:
         GooglePlayAdapter(config)
     assert field in caught.value.errors
+
+
+@pytest.mark.django_db
+def test_the_source_health_says_reviews_were_missed_after_a_long_gap(api: FakeApi, world: Any) -> None:
+    from listening.selectors.sources import source_feed_notes
+
+    source = source_create(tenant=world.acme, name="Play", kind="google_play",
+                           config={"package_name": "com.acme.app", "service_account_json": key_json()})
+    Source.all_tenants.filter(pk=source.pk).update(
+        cursor={"page": None, "swept_at": (datetime.now(UTC) - timedelta(days=10)).isoformat()})
+    source.refresh_from_db()
+    source_poll_once(source=source)
+    source.refresh_from_db()
+    assert source_feed_notes(source=source) == [
+        "Its polls stopped for 10 days, longer than the platform lists items: some were never seen."]

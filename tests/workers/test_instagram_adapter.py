@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from listening.models import Mention, Source
+from listening.models import Alert, Mention, Source
+from listening.models.alerts import AlertStatus
 from listening.models.mentions import ComplaintStatus
+from listening.services.alert_sweep import flags_sweep
 from listening.services.sources import source_create, source_poll_once
 from tests.workers.graphfake import Answer, FakeGraph, fixture
 from workers.adapters.base import ConfigError, TransientAdapterError
@@ -199,3 +201,21 @@ def test_a_rate_limited_poll_is_retried_no_sooner_than_meta_asks(graph, source):
     source_poll_once(source=source)
     assert not source.paused
     assert source.next_poll_at >= before + timedelta(seconds=3000)
+
+
+def test_an_expired_token_raises_a_source_health_alert(graph, source, world):
+    graph.route(f"{ACCOUNT}/media", Answer(400, fixture("instagram", "error_token_expired.json")))
+    source_poll_once(source=source)
+    flags_sweep(now=timezone.now())
+    keys = set(Alert.all_tenants.filter(tenant=world.acme, status=AlertStatus.OPEN).values_list("key", flat=True))
+    assert f"source_health:source:{source.pk}" in keys
+
+
+def test_a_sweep_of_another_account_is_not_resumed(graph):
+    account(graph)
+    first = InstagramAdapter(config(max_requests=2)).fetch(cursor=None)
+    assert first.next_cursor["account"] == ACCOUNT
+    other = "17841400000000009"
+    graph.json(f"{other}/media", "instagram", "comments_m3.json")
+    InstagramAdapter(config(account_id=other)).fetch(cursor=first.next_cursor)
+    assert graph.asked()[-1] == (f"{other}/media", None)

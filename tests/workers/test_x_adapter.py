@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from listening.models import Mention, Source
+from listening.models import Alert, Mention, Source
 from listening.models.mentions import ComplaintStatus
+from listening.services.alert_sweep import flags_sweep
 from listening.services.sources import source_create, source_poll_once
 from tests.workers.apifake import Answer, FakeApi, fixture, install
 from workers.adapters.apicall import CredentialsRejected
@@ -105,6 +106,9 @@ def test_an_expired_token_pauses_the_source_with_a_clear_message(api: FakeApi, w
     assert "X no longer accepts this source's token" in source.last_error
     assert "Connect the X account again" in source.last_error
     assert "x-user-token" not in source.last_error
+    flags_sweep(tenants=[world.acme])
+    [alert] = Alert.all_tenants.filter(tenant=world.acme, kind="source_health")
+    assert source.name in alert.title + alert.explanation
 
 
 def test_it_posts_a_reply_with_in_reply_to_tweet_id(api: FakeApi) -> None:
@@ -126,3 +130,15 @@ def test_an_app_only_bearer_token_reads_but_cannot_reply(api: FakeApi) -> None:
 def test_it_refuses_a_bad_config(config: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):
         XAdapter(config)
+
+
+def test_an_expired_connected_token_waits_for_its_renewal_without_calling_x(api: FakeApi) -> None:
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    adapter = XAdapter({**CONFIG, "refresh_token": "r", "token_expires_at": "2026-11-22T09:59:00Z"}, clock=lambda: now)
+    with pytest.raises(TransientAdapterError, match="being renewed") as caught:
+        adapter.fetch(cursor=None)
+    assert caught.value.retry_after == 300
+    assert api.requests == []
+    fresh = XAdapter({**CONFIG, "refresh_token": "r", "token_expires_at": "2026-11-22T11:00:00Z"}, clock=lambda: now)
+    fresh.fetch(cursor=None)
+    assert api.requests

@@ -4,7 +4,7 @@ client (tests/fixtures/youtube/), with the network blocked."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -55,6 +55,23 @@ def test_it_follows_every_chain_to_the_end_and_resumes_from_the_stored_cursor(ap
     assert api.requests[0].params["allThreadsRelatedToChannelId"] == CHANNEL
     assert api.requests[0].headers["Authorization"] == "Bearer ya29.test-token"
     assert "ya29" not in api.requests[0].path + json.dumps(stored)
+
+
+def test_a_new_sweep_waits_for_sweep_every_seconds_to_spare_the_daily_quota(api: FakeApi) -> None:
+    start = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    done = YoutubeAdapter({"channel_id": CHANNEL, "access_token": "t"}, clock=lambda: start).fetch(cursor=None)
+    assert done.next_cursor["swept_at"] == start.isoformat()
+    asked = len(api.requests)
+    soon = start + timedelta(minutes=10)
+    idle = YoutubeAdapter({"channel_id": CHANNEL, "access_token": "t"}, clock=lambda: soon).fetch(
+        cursor=json.loads(json.dumps(done.next_cursor)))
+    assert len(api.requests) == asked
+    assert idle.mentions == ()
+    assert idle.next_cursor == json.loads(json.dumps(done.next_cursor))
+    later = start + timedelta(minutes=16)
+    YoutubeAdapter({"channel_id": CHANNEL, "access_token": "t"}, clock=lambda: later).fetch(
+        cursor=json.loads(json.dumps(done.next_cursor)))
+    assert api.asked()[asked] == (THREADS, None)  # a new sweep, from the newest threads
 
 
 def test_a_reply_by_the_channel_is_the_brands_and_others_are_not(api: FakeApi) -> None:
@@ -119,6 +136,9 @@ def test_an_edited_comment_replaces_the_stored_text(api: FakeApi, world) -> None
     page["items"][0]["snippet"]["topLevelComment"]["snippet"]["textOriginal"] = "love this ad, edited"
     api.route(THREADS, Answer(200, json.dumps(page).encode()), page=PAGE2)
     source.refresh_from_db()
+    an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    Source.all_tenants.filter(pk=source.pk).update(cursor={**(source.cursor or {}), "swept_at": an_hour_ago})
+    source.refresh_from_db()
     source_poll_once(source=source)
     assert Mention.all_tenants.get(source=source, external_id="UgzThreadOld04").text == "love this ad, edited"
 
@@ -169,3 +189,12 @@ def test_it_refuses_a_bad_config_field_by_field(config: dict[str, object], field
     with pytest.raises(ConfigError) as caught:
         YoutubeAdapter(config)
     assert field in caught.value.errors
+
+
+def test_an_expired_connected_token_waits_for_its_renewal_without_calling_youtube(api: FakeApi) -> None:
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    config = {"channel_id": CHANNEL, "access_token": "t", "refresh_token": "r",
+              "token_expires_at": "2026-11-22T09:00:00Z"}
+    with pytest.raises(TransientAdapterError, match="being renewed"):
+        YoutubeAdapter(config, clock=lambda: now).fetch(cursor=None)
+    assert api.requests == []

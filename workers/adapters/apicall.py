@@ -85,6 +85,21 @@ class ApiClient:
         return httpclient.retry_after_seconds(answer.headers, self.clock())
 
 
+def awaiting_refresh(config: Mapping[str, Any], now: datetime, *, where: str) -> None:
+    """A connected source whose access token has expired waits for Dengar to renew it (its
+    refresh task does, with the refresh token) rather than calling the platform with it: the
+    platform would refuse it, and that would pause the source for what a renewal mends."""
+    expires = config.get("token_expires_at")
+    if not (config.get("refresh_token") and isinstance(expires, str)):
+        return
+    try:
+        when = datetime.strptime(expires, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return
+    if when <= now:
+        raise TransientAdapterError(f"{where}: the access token expired and is being renewed", retry_after=300.0)
+
+
 def json_body_of(body: bytes) -> Any:
     if not body:
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from workers.adapters.apicall import Answer, ApiClient, CredentialsRejected, text
@@ -98,14 +98,14 @@ def service_account_token(client: ApiClient, *, key_json: str, scope: str, recon
     if answer.ok and isinstance(token, str) and token:
         return token
     if answer.status in (400, 401) and body.get("error") in ("invalid_grant", "invalid_client", "unauthorized_client"):
-        return _refused(where, body, reconnect)
+        _refused(where, body, reconnect)
     if answer.status == 429 or answer.status >= 500:
         raise TransientAdapterError(f"{where}: HTTP {answer.status}", retry_after=client.retry_after(answer))
     said = text(body.get("error_description") or body.get("error"))
     raise PermanentAdapterError(f"{where}: HTTP {answer.status} {said}")
 
 
-def _refused(where: str, body: Mapping[str, Any], reconnect: str) -> str:
+def _refused(where: str, body: Mapping[str, Any], reconnect: str) -> NoReturn:
     said = text(body.get("error_description") or body.get("error"))
     raise CredentialsRejected(f"{where}: Google refused the service account's key ({said}): it was deleted, "
                               f"disabled or has no access. {reconnect}")

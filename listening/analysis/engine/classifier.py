@@ -201,6 +201,7 @@ class EngineClassifier:
             is_spam=is_spam,
             normalised_text=norm,
             evidence=tuple(w for _, w in evidence[:5]) if is_complaint else (),
+            lang_confidence=tk.lang_confidence,
         )
 
 

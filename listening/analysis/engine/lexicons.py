@@ -114,17 +114,76 @@ MS_ONLY = frozenset({
     "x", "tak", "la", "lah", "camne", "camni", "ape", "nape", "sikit", "tapi", "bila", "tanya",
     "memang", "kalau", "semua", "kita", "anda", "ramai", "sedap", "best",
 })
-# Only the most telling ones decide Malay over Indonesian.
-MS_STRONG = frozenset({
-    "nak", "je", "jer", "kat", "korang", "awak", "percuma", "teruk", "hampeh", "lembap",
-    "rosak", "malaysia", "ringgit", "sahaja", "mahu", "takde", "tiada", "camne", "xde", "ramai",
-    "kedai", "cuba", "sikit", "ape", "nape", "macam", "sebab", "mcm", "sbb", "iklan",
-})
-ID_STRONG = frozenset({
-    "gak", "nggak", "ngga", "enggak", "banget", "bgt", "dong", "sih", "kok", "gimana", "gmn",
-    "aja", "udah", "udh", "gue", "gw", "lo", "kalian", "uang", "mobil", "gratis", "deh", "nih",
-    "kak", "gan", "mimin", "kmrn", "kemarin", "tolong", "mohon", "ya", "pak", "bu", "mbak",
-})
+# Words that tell Malay from Indonesian, as people write them (raw forms, before slang is
+# expanded), weighted by how telling they are: 2 the other language hardly uses it, 1 far more
+# common here, 0.5 a lean. From what speakers and grammars of the two languages say, not
+# learned from any dataset; a Malay word that is common in Indonesian review sentences too
+# (SmSA's training file, which may ship) carries 0.5 at most.
+def _weighted(*tiers: tuple[float, str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for weight, words in tiers:
+        for w in words.split():
+            out[w] = weight
+    return out
+
+
+MS_EVIDENCE: dict[str, float] = _weighted(
+    (2.0,
+     # particles, negation and pronouns of colloquial Malay
+     "nak nk je jer jek kat korang kitorang kiteorg diorang dorang depa hangpa awak takde tade "
+     "xde xda xdak xleh xnak xtau xpe camne camana macamana camtu camni apasal apsal "
+     "kenape nape ape mende sikit sket jugak pulak jom weh doh tahniah syabas "
+     # vocabulary Indonesian says otherwise (id: mobil, gratis, uang, coba, rusak, besok …)
+     "kereta percuma teruk hampeh lembap rosak sahaja saje mahu cuba tengok tgk nampak cakap ckp "
+     "faham fikir budak lelaki tandas pejabat kerajaan teksi polis universiti kualiti peratus "
+     "berjaya selepas esok sekejap kejap risau kahwin seronok telefon nombor akaun hantar "
+     "dihantar penghantaran baiki dibaiki membaiki perkhidmatan bilik tapau lepak awek "
+     "ringgit malaysia kerana pastu kesian sila sukar bandar jabatan bahawa iaitu encik puan "
+     "makcik pakcik petang kelmarin kene pegi lawa hensem comel lawak kelakar sume "
+     # the trade's words: branch, worth it, reasonable, package, card, charge, company …
+     "cawangan berbaloi berpatutan pakej kad caj yuran syarikat kakitangan pengurus kaunter "
+     "tempahan tempah beratur ais peribadi tempatan rangkaian talian minit "
+     # everyday speech: ok-never-mind, why, because, cute, great fun, oh no
+     "takpe takpa takpelah takkan syok gempak alamak adoi adui aiyo aiyoh walao kuih mamat "
+     "minah pakwe makwe cun hodoh bangang bengap lembab fasal ker klu "
+     # the regions' own words: Kelantan and Terengganu, the north, Sarawak, Sabah
+     "ambo gapo guane bakpe sokmo mung hok habaq ghoyak awat pasai toksah kamek kitak sidak "
+     "sikda sikdak kmk polah kedak kamurang"),
+    (1.5, "blh mcm semak wang bas sbb hendak harini arini smlm rm mai dok dop nok maok mok sik "
+          "mun kenak bah"),
+    (1.0,
+     "tk x dah dh bila sebab lepas semalam kawan khidmat layan bil kot la tu ni betul kedai "
+     "sedap penat wei semasa sebarang guna gembira ko abah apabila pi tukar laju jualan "
+     "abg bg skit pasal tok dak lok"),
+    # common in Indonesian reviews too (each in more than 1 % of SmSA's training sentences)
+    (0.5, "tak boleh macam dekat ramai sejuk tengah"),
+    (0.5, "raya tq terbaik ialah mesti"),
+)
+ID_EVIDENCE: dict[str, float] = _weighted(
+    (2.0,
+     # particles, negation and pronouns of colloquial Indonesian
+     "gak ga gk nggak ngga nggk enggak engga kagak ndak udah udh uda aja ajah banget bgt bngt "
+     "dong sih kok gimana gmn gmna gimna nih tuh deh kalian gue gw gua lo lu loe elo doang mulu "
+     "kayak kyk bikin bilang ngomong nonton ngerti mikir pengen pingin pengin gitu gini "
+     "makasih mksh trims soalnya makanya dapet bener beneran cepet seneng yuk ayo abis ntar "
+     "cowok cewek bokap nyokap wkwk wkwkwk anjir njir gaes mantul "
+     # vocabulary Malay says otherwise (ms: kereta, percuma, wang, cuba, rosak, esok …)
+     "uang mobil gratis coba mencoba dicoba rusak jelek toko kantor kapan kpn karena krn karna "
+     "paham pikir telepon nomor akun kirim dikirim pengiriman perbaiki diperbaiki layanan "
+     "besok kemarin kmrn kmarin kemaren setelah sesudah meskipun dikit ama nyaman keren seru "
+     "indonesia rupiah bahwa yaitu sore lumayan silakan "
+     # the trade's words: card, package, cost, company, staff, queue, credit, shipping …
+     "kartu paket biaya perusahaan karyawan manajer antre antri pulsa ongkir resi rekening "
+     "pribadi jaringan menit detik kue lebaran "
+     # everyday speech: maybe, moments ago, better, boyfriend, friend, auntie …
+     "kayaknya loh lho entar bentar barusan malem ngapain mending mendingan temen pacar "
+     "gebetan tante goblok kampret gokil baper mager gabut santuy bucin lebay alay cemilan "
+     "nongkrong udahan belom atuh euy"),
+    (1.5, "bisa bs mau pake emang emg sampe enak mbak sulit bapak lucu cabang pesanan sinyal"),
+    (1.0, "kalo klo iya pas si tdk kota teman resto oke gara apalagi dingin kurir yah aduh adek "
+          "bakal kek siang mas meski rb jt rp"),
+    (0.5, "cuma lihat liat ingin agar saat parah kamu pesan saja tidak ibu bu merupakan"),
+)
 
 # Sentiment lexicon: word -> weight (positive good). Used for every language; the learned
 # model adds to it for Indonesian and Malay.
@@ -329,6 +388,13 @@ HAS_LASTED = frozenset({"still", "masih", "sudah", "been", "sejam", "seharian", 
 TIME_UNITS = frozenset({"menit", "jam", "hari", "minggu", "bulan", "minit", "minutes", "mins",
                         "hour", "hours", "days", "weeks"})
 COUNTS = frozenset({"<num>", "a", "an", "few", "beberapa", "satu", "dua", "tiga", "setengah"})
+# A negation of knowing or expecting is surprise, not a failure ("didn't know they sponsored
+# the marathon", "gak nyangka", "tak sangka").
+COGNITION = frozenset({
+    "know", "knew", "realise", "realize", "realised", "realized", "expect", "expected", "think",
+    "notice", "noticed", "tahu", "nyangka", "sangka", "menyangka", "kira", "sedar", "perasan",
+    "ngeh",
+})
 COMPANIONS = frozenset({
     "friend", "friends", "mate", "mates", "bf", "gf", "boyfriend", "girlfriend", "wife",
     "husband", "mum", "mom", "dad", "sister", "brother", "cousin", "family", "colleague",

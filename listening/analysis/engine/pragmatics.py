@@ -10,8 +10,14 @@ is so, in every language the engine knows:
   yet?", "dah ada ke belum?"): its "still", "yet" and closing "or not" are no grievance;
 - waiting for a person ("waiting for a friend at …"), or waiting told as what one is doing now
   ("lagi nunggu pesenan", "waiting in line at …"): an arrangement, not a service failure;
-- a mention with no sentiment word and no real complaint cue ("besok mau ke … ah", "kawan aku
-  kerja kat …"): plans and chat are neutral, whatever the review-trained model leans to.
+- not knowing or expecting ("didn't know they sponsored the marathon"): surprise, not a failure;
+- praise the word lists know, with nothing negative beside it ("sinyal kencang banget 💯"):
+  positive, where the review-trained model reads a service's praise as negative;
+- a short mention with no sentiment word and no real complaint cue that only leans, asks for
+  information, plans or passes on hearsay ("besok mau ke … ah", "kawan aku kerja kat …,
+  katanya …"): neutral, whatever the review-trained model leans to.
+
+Shopping talk that is no advert ("seneng bgt promo ongkir gratis") is read in ``spam.py``.
 
 Pure functions over ``Tokens``; word lists in ``lexicons.py``.
 """
@@ -151,6 +157,22 @@ def _without_untroubled_waits(words: list[str], evidence: Evidence) -> Evidence:
     return [(v, w) for v, w in evidence if w not in drop] if drop else evidence
 
 
+def _without_surprise(words: list[str], evidence: Evidence) -> Evidence:
+    """Cues without a negator that only negates knowing or expecting ("didn't know …")."""
+    drop = {
+        w for i, w in enumerate(words[:-1]) if w in lx.NEGATORS and words[i + 1] in lx.COGNITION
+    }
+    return [(v, w) for v, w in evidence if w not in drop] if drop else evidence
+
+
+def _denies(words: list[str]) -> bool:
+    """Whether the text denies something, beyond not having known or expected it."""
+    return any(
+        w in lx.DENIALS and (i + 1 == len(words) or words[i + 1] not in lx.COGNITION)
+        for i, w in enumerate(words)
+    )
+
+
 def _praise_only(words: list[str]) -> bool:
     """At least ``PRAISE_HITS`` praising words or emoji, and nothing negative or negated."""
     if not lx.DENIALS.isdisjoint(words) or not lx.CONTRASTS.isdisjoint(words):
@@ -174,7 +196,7 @@ def reread(
         return Reading(score, "positive", 0.25 * strength, evidence)
     asked = _asks_for_information(tk, evidence)
     information_only = bool(evidence) and not asked
-    kept = _without_untroubled_waits(words, asked)
+    kept = _without_surprise(words, _without_untroubled_waits(words, asked))
     if len(kept) != len(evidence):
         evidence, strength = kept, strength_of(kept)
     if learned and sentiment == "negative" and _praise_only(words):
@@ -186,7 +208,7 @@ def reread(
     ) and (
         abs(score) < CHAT_LEAN
         or information_only
-        or (lx.PLAN_OR_HEARSAY.intersection(words) and lx.DENIALS.isdisjoint(words))
+        or (lx.PLAN_OR_HEARSAY.intersection(words) and not _denies(words))
     ):
         # Nothing here carries sentiment, and the learned model, fitted on reviews, only leans,
         # or reads a question for information, a plan or hearsay: neutral.

@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from math import exp as _exp
 
 from listening.analysis.engine import lexicons as lx
 
@@ -67,6 +68,7 @@ class Tokens:
     n_platform_links: int  # links to a post on a video or social platform, not off it
     # Where each "?" stands: the number of words before it ("udah masuk belum?" -> [3]).
     question_marks: tuple[int, ...] = ()
+    lang_confidence: float = 1.0  # 0 .. 1; see identify()
 
 
 def coerce(text: object) -> str:
@@ -107,8 +109,15 @@ def _emoticon_name(match: re.Match[str]) -> str:
 _KNOWN = (
     frozenset(lx.SLANG) | frozenset(lx.SLANG.values()) | frozenset(lx.SENTIMENT)
     | frozenset(lx.COMPLAINT_CUES) | lx.EN_WORDS | lx.ID_WORDS | lx.MS_ONLY
-    | frozenset(lx.SPAM_CUES) | lx.QUESTION_WORDS | {"good", "cool", "soon", "too", "see"}
+    | frozenset(lx.SPAM_CUES) | lx.QUESTION_WORDS | frozenset(lx.MS_EVIDENCE)
+    | frozenset(lx.ID_EVIDENCE) | {"good", "cool", "soon", "too", "see"}
 )
+# Any word of Malay or Indonesian the lists know, raw or expanded, but English ("tq" is
+# "thanks" to both).
+_FAMILY_WORDS = (
+    frozenset(lx.SLANG_ID_MS) | frozenset(lx.SLANG_ID_MS.values()) | lx.ID_WORDS | lx.MS_ONLY
+    | frozenset(lx.MS_EVIDENCE) | frozenset(lx.ID_EVIDENCE)
+) - lx.EN_WORDS
 
 
 def _unstretch(word: str) -> str:
@@ -120,43 +129,98 @@ def _unstretch(word: str) -> str:
 
 
 def detect_language(raw: list[str], words: list[str]) -> str:
-    en = idn = ms_strong = id_strong = 0
-    for w in raw:
-        if w in lx.EN_WORDS:
-            en += 1
-        if w in lx.MS_STRONG:
-            ms_strong += 1
-        if w in lx.ID_STRONG:
-            id_strong += 1
-    for w in words:
-        if w in lx.ID_WORDS or w in lx.MS_ONLY:
-            idn += 1
-    return _language(en, idn, ms_strong, id_strong)
+    """The language of a text already taken apart: en, id, ms or other."""
+    en = fam = ms = idn = 0.0
+    for r, w in zip(raw, words, strict=True):
+        e, f, m, i = _evidence(r, w)
+        en += e
+        fam += f
+        ms += m
+        idn += i
+    return identify(en, fam, ms, idn)[0]
 
 
-def _language(en: int, idn: int, ms_strong: int, id_strong: int) -> str:
-    family = idn + id_strong + ms_strong
-    if en == 0 and family == 0:
-        return "other"
-    if en > family:
-        return "en"
-    return "ms" if ms_strong > id_strong else "id"
+_MS_E_SPELLINGS = frozenset(
+    w[:-1] + "e" for w in _FAMILY_WORDS
+    if len(w) >= 3 and w.endswith("a") and w.isalpha() and w[:-1] + "e" not in _FAMILY_WORDS
+) - {"same", "cube"}  # English words
+
+# Affixes of Malay and Indonesian words ("pelayanannya", "dikirimkan", "berharap"): a word the
+# lists do not know, shaped so, still counts half a word of the family.
+_FAMILY_SUFFIXES = ("nya", "nye", "kan")
+_FAMILY_PREFIXES = ("ber", "meng", "meny", "mem", "men", "di", "ter", "pe", "ke")
+
+
+def _evidence(raw: str, word: str) -> tuple[float, float, float, float]:
+    """What one token says of the language: English, the Malay/Indonesian family (any word of
+    it), Malay over Indonesian, Indonesian over Malay."""
+    en = 1.0 if raw in lx.EN_WORDS else 0.0
+    ms = lx.MS_EVIDENCE.get(raw, 0.0)
+    idn = lx.ID_EVIDENCE.get(raw, 0.0)
+    if not (en or ms or idn) and len(raw) > 2:
+        if raw[0] == "x" and raw[1:] in _FAMILY_WORDS:
+            ms = 1.5  # Malay writes "tak" as x: xde, xleh, xnak, xtau
+        elif raw.endswith(("ej", "iti")) and len(raw) >= 4:
+            ms = 1.0  # Malay spelling of loans: pakej, mesej, imej; kualiti, universiti
+        elif raw.endswith("itas") and len(raw) >= 6:
+            idn = 1.0  # Indonesian spelling of the same: kualitas, fasilitas, komunitas
+        elif raw in _MS_E_SPELLINGS:
+            ms = 1.0  # Malay speech spelt: final a as e (ape, ade, bile, saye, kite)
+        elif raw.startswith("ng") and len(raw) >= 5 and raw not in _FAMILY_WORDS:
+            idn = 1.0  # Indonesian speech: the bare nasal prefix (ngirim, ngasih, ngurus)
+        elif raw.endswith("in") and raw[:-2] in _FAMILY_WORDS:
+            idn = 1.5  # Indonesian speech: -in for -kan/-i (nungguin, bikinin, beliin)
+    if en:
+        fam = 0.0
+    elif word in lx.ID_WORDS or word in lx.MS_ONLY or raw in _FAMILY_WORDS:
+        fam = 1.0
+    elif (
+        len(raw) >= 6 and raw.isalpha()
+        and (raw.endswith(_FAMILY_SUFFIXES)
+             or (raw.startswith(_FAMILY_PREFIXES) and raw.endswith(("an", "kan", "i"))))
+    ):
+        fam = 0.5
+    else:
+        fam = 0.0
+    return en, fam, ms, idn
+
+
+def identify(en: float, fam: float, ms: float, idn: float) -> tuple[str, float]:
+    """The language from the evidence of a text's tokens, and how sure: the probability of the
+    family (or of English), times that of Malay or Indonesian within it; 0.5 for ``other``.
+
+    English wins when its words weigh at least as much as the family's (any Malay or Indonesian
+    word, plus what tells the two apart, so that "lah", "je", "kat", "tak", "gak", "sih" weigh
+    more than one English word each: Manglish and Indonesian with English in it stay in the
+    family); between Malay and Indonesian, the weighted evidence decides, Indonesian on a tie.
+    Text with no evidence either way is ``other``. Each exponent is at most 0: no overflow.
+    """
+    family = fam + ms + idn
+    if family <= en:
+        if not en:
+            return "other", 0.5
+        return "en", round(1.0 / (1.0 + _exp(family - en)), 2)
+    p_family = 1.0 / (1.0 + _exp(en - family))
+    if ms > idn:
+        return "ms", round(p_family / (1.0 + _exp(idn - ms)), 2)
+    return "id", round(p_family / (1.0 + _exp(ms - idn)), 2)
 
 
 # What one token contributes, by kind; the kinds that only count are not words.
 _WORD, _LINK, _MENTION, _PHONE_NUM, _QUESTION, _EXCLAIM = range(6)
 _CACHE_SIZE = 100_000
-# token -> (kind, raw form, word, English?, Indonesian/Malay word?, Malay-strong?,
-# Indonesian-strong?). Social text repeats its tokens, so most of a batch is dictionary hits.
-_token_cache: dict[str, tuple[int, str, str, bool, bool, bool, bool]] = {}
+# token -> (kind, raw form, word, then its evidence: English, family, Malay, Indonesian, in
+# halves; see _evidence). Social text repeats its tokens, so most of a batch is dictionary hits;
+# whole numbers, because adding small ints allocates nothing.
+_token_cache: dict[str, tuple[int, str, str, int, int, int, int]] = {}
 
 
-def _read_token(tok: str) -> tuple[int, str, str, bool, bool, bool, bool]:
+def _read_token(tok: str) -> tuple[int, str, str, int, int, int, int]:
     kind, raw, word = _kind_of(tok)
-    return (
-        kind, raw, word, raw in lx.EN_WORDS, word in lx.ID_WORDS or word in lx.MS_ONLY,
-        raw in lx.MS_STRONG, raw in lx.ID_STRONG,
-    )
+    if kind != _WORD or word == "<num>":
+        return kind, raw, word, 0, 0, 0, 0
+    e, f, m, i = _evidence(raw, word)
+    return kind, raw, word, round(2 * e), round(2 * f), round(2 * m), round(2 * i)
 
 
 def _kind_of(tok: str) -> tuple[int, str, str]:
@@ -188,6 +252,23 @@ def _kind_of(tok: str) -> tuple[int, str, str]:
     return _WORD, tok, lx.SLANG.get(tok, tok)
 
 
+def _decide(
+    raw: list[str], marks: list[int], en: int, fam: int, ms: int, idn: int
+) -> tuple[str, float]:
+    """identify() over the tokens' evidence (in halves) and what only the sentence shows."""
+    if not (en or fam or ms or idn):
+        if all(r.startswith(("emo_", "<", "@")) or not r.isalpha() for r in raw):
+            return "other", 1.0  # nothing written in any language: emoji, links, names, numbers
+        return "other", 0.5
+    if "ke" in raw and (
+        raw[-1] == "ke" or any(0 < m <= len(raw) and raw[m - 1] == "ke" for m in marks)
+    ):
+        # "ke" that ends the text or a question is Malay's question particle ("betul ke?",
+        # "ada stok ke"); Indonesian's "ke" (to) always has a place after it.
+        ms += 3
+    return identify(en / 2, fam / 2, ms / 2, idn / 2)
+
+
 def tokenise(text: object) -> tuple[str, Tokens]:
     """The cleaned text and its tokens. The cleaned text is what users see as "normalised"."""
     text = coerce(text)
@@ -212,7 +293,7 @@ def tokenise(text: object) -> tuple[str, Tokens]:
     counts = [0, 0, 0, 0, 0, 0]  # per kind
     n_platform = 0
     marks: list[int] = []
-    en = idn = ms_strong = id_strong = 0
+    en = fam = ms = idn = 0
     cache = _token_cache
     for tok in _TOKEN.findall(text):
         read = cache.get(tok)
@@ -220,7 +301,7 @@ def tokenise(text: object) -> tuple[str, Tokens]:
             if len(cache) >= _CACHE_SIZE:
                 cache.clear()
             read = cache[tok] = _read_token(tok)
-        kind, raw, word, is_en, is_idn, is_ms, is_id = read
+        kind, raw, word, e, f, m, i = read
         counts[kind] += 1
         if kind == _LINK and _PLATFORM_LINK.match(tok):
             n_platform += 1
@@ -230,11 +311,11 @@ def tokenise(text: object) -> tuple[str, Tokens]:
             continue
         out_raw.append(raw)
         words.append(word)
-        en += is_en
-        idn += is_idn
-        ms_strong += is_ms
-        id_strong += is_id
-    lang = _language(en, idn, ms_strong, id_strong)
+        en += e
+        fam += f
+        ms += m
+        idn += i
+    lang, lang_confidence = _decide(out_raw, marks, en, fam, ms, idn)
     if lang == "en":
         over = lx.EN_SLANG_OVERRIDE
         words = [over.get(r, w) if r in over else w for r, w in zip(out_raw, words, strict=True)]
@@ -247,4 +328,5 @@ def tokenise(text: object) -> tuple[str, Tokens]:
         n_exclaim=counts[_EXCLAIM], n_question=counts[_QUESTION],
         n_upper_words=n_upper, n_chars=n_chars, n_platform_links=n_platform,
         question_marks=tuple(sorted({m for m in marks if m >= 0})),
+        lang_confidence=lang_confidence,
     )

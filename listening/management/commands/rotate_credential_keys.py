@@ -2,7 +2,8 @@
 
     python manage.py rotate_credential_keys
 
-To rotate: put the new key first in DENGAR_CREDENTIAL_KEYS (the old one after it), restart,
+It also encrypts any secret setting a source saved before secrets were encrypted still keeps in the
+clear in its config. To rotate: put the new key first in DENGAR_CREDENTIAL_KEYS (the old one after it), restart,
 run this, then drop the old key. Safe to run again: a secret already under the first key is
 simply encrypted afresh.
 """
@@ -24,4 +25,4 @@ class Command(BaseCommand):
             changed = credential_keys_rotate()
         except CredentialError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Re-encrypted the secrets of {changed} source(s) under the first key.")
+        self.stdout.write(f"Encrypted the secrets of {changed} source(s) under the first key.")

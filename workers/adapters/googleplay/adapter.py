@@ -30,7 +30,13 @@ from workers.adapters.base import (
     SourceAdapter,
     TransientAdapterError,
 )
-from workers.adapters.google import epoch_time, google_error, service_account_problem, service_account_token
+from workers.adapters.google import (
+    epoch_time,
+    google_error,
+    google_time,
+    service_account_problem,
+    service_account_token,
+)
 
 API = "https://androidpublisher.googleapis.com/androidpublisher/v3/applications"
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
@@ -79,12 +85,13 @@ class GooglePlayAdapter(SourceAdapter):
     def fetch(self, *, cursor: Any) -> FetchResult:
         page, swept_at = self._read_cursor(cursor)
         mentions: list[RawMention] = []
-        notes: dict[str, Any] = {}
         base = f"{API}/{urllib.parse.quote(self.package)}/reviews"
         now = self.client.clock()
         if page is None and swept_at and now - swept_at > timedelta(days=LISTED_DAYS):
             # Polls stopped for longer than Google Play keeps reviews listed: some were missed.
-            notes["gap_days"] = (now - swept_at).days
+            notes = {"gap_days": (now - swept_at).days, "gap_noticed_at": now.isoformat()}
+        else:
+            notes = self._kept_notes(cursor, now)
         for _ in range(self.config["max_requests"]):
             params = {"maxResults": "100", **({"token": page} if page else {})}
             where = "Google Play reviews.list"
@@ -132,9 +139,16 @@ class GooglePlayAdapter(SourceAdapter):
                 platform=PLATFORM, parent_external_id=review_id, thread_external_id=review_id, is_brand_reply=True))
         return found
 
-    def _read_cursor(self, cursor: Any) -> tuple[str | None, Any]:
-        from workers.adapters.google import google_time
+    @staticmethod
+    def _kept_notes(cursor: Any, now: datetime) -> dict[str, Any]:
+        """A gap noticed in the last seven days stays on the source's health that long."""
+        health = cursor.get("health") if isinstance(cursor, Mapping) else None
+        noticed = google_time(health.get("gap_noticed_at")) if isinstance(health, Mapping) else None
+        if isinstance(noticed, datetime) and now - noticed < timedelta(days=LISTED_DAYS):
+            return dict(health)  # type: ignore[arg-type]
+        return {}
 
+    def _read_cursor(self, cursor: Any) -> tuple[str | None, Any]:
         if cursor is None or cursor == {}:
             return None, None
         if isinstance(cursor, Mapping) and set(cursor) <= {"page", "swept_at", "health"}:

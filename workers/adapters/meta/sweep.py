@@ -2,19 +2,21 @@
 
 A sweep starts at the account's root edge (an Instagram account's media, a Page's feed), reads
 each item's comments and each comment's replies, and follows every ``paging`` chain to its end.
-What is still to read is a stack of frames, kept in the cursor: ``{"edge": "comments", "id":
+What is still to read is a stack of frames, kept in the cursor with the account it is for
+(another account starts afresh): ``{"edge": "comments", "id":
 "<media id>", "after": {"after": "<cursor>"}}`` and what the frame's items need to know (the
 post's address). A fetch makes at most ``max_requests`` requests and stores the stack; the next
 fetch resumes from it (``has_more``), so a long chain is read across polls, never restarted.
 When the stack is empty the sweep is done, and the next poll (after the source's interval)
 starts another, which sees new comments and edited texts (stored once: the upsert is idempotent).
 A sweep reads at most ``max_roots`` root items, the newest, so its cost does not grow with the
-account's history. Frames hold ids and paging parameters only: never an address, never a token.
+account's history. Frames hold ids, paging parameters and the post's public link: never an API
+address, never a token.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from workers.adapters.base import (
@@ -28,7 +30,7 @@ from workers.adapters.base import (
 from workers.adapters.meta.graph import Clock, Graph, Transport, id_problem, next_page, safe_id, version_problem
 
 Frame = dict[str, Any]
-CURSOR_KEYS = frozenset({"queue", "roots"})
+CURSOR_KEYS = frozenset({"queue", "roots", "account"})
 MAX_QUEUE = 2_000
 DEFAULT_API_VERSION = "v21.0"
 
@@ -106,13 +108,16 @@ class GraphSweepAdapter(SourceAdapter):
             queue.extend(reversed(children))
             if len(queue) > MAX_QUEUE:
                 raise PermanentAdapterError(f"more than {MAX_QUEUE} edges left to read; lower max_roots")
-        return FetchResult(mentions=tuple(mentions), next_cursor={"queue": queue, "roots": roots},
+        return FetchResult(mentions=tuple(mentions), next_cursor={"queue": queue, "roots": roots,
+                                                                  "account": self.account_id},
                            has_more=bool(queue))
 
     def _read_cursor(self, cursor: Any) -> tuple[list[Frame], int]:
         if cursor is None or cursor == {}:
             return [], 0
         if isinstance(cursor, Mapping) and set(cursor) <= CURSOR_KEYS:
+            if cursor.get("account", self.account_id) != self.account_id:
+                return [], 0  # the source now reads another account: its sweep starts afresh
             queue, roots = cursor.get("queue", []), cursor.get("roots", 0)
             if isinstance(queue, list) and isinstance(roots, int) and all(self._frame_ok(f) for f in queue):
                 return [dict(f) for f in queue], roots
@@ -157,5 +162,3 @@ def unreadable(platform: str) -> RawMention:
     and counts it on the source's health."""
     return RawMention(external_id="", text="", published_at=None, platform=platform)
 
-
-Reader = Callable[[Frame, list[Any]], tuple[list[RawMention], list[Frame]]]

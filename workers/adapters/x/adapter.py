@@ -25,6 +25,7 @@ from workers.adapters.apicall import (
     Clock,
     CredentialsRejected,
     Transport,
+    awaiting_refresh,
     dicts,
     mapping,
     text,
@@ -81,6 +82,7 @@ class XAdapter(SourceAdapter):
         self.client = ApiClient(name="X API", transport=transport, clock=clock)
 
     def _auth(self, *, write: bool = False) -> dict[str, str]:
+        awaiting_refresh(self.config, self.client.clock(), where="X")
         token = self.config.get("access_token") or (None if write else self.config.get("bearer_token"))
         if token:
             return {"Authorization": f"Bearer {token}"}

@@ -7,7 +7,8 @@ What is still to read is a stack of frames in the cursor (``{"edge": "threads", 
 at most ``max_requests`` requests and the next one resumes from the stack (``has_more``). A sweep
 reads at most ``max_threads`` threads, the newest, so its cost (in quota units) does not grow with
 the channel's history; the next sweep, after the source's interval, sees new comments and edited
-texts. A reply whose ``authorChannelId`` is the channel is the brand's.
+texts, but not before ``sweep_every_seconds`` after the last one ended (each costs quota, whatever
+the poll interval). A reply whose ``authorChannelId`` is the channel is the brand's.
 
 YouTube does not list deleted comments, and says nothing of them: a deletion is not seen.
 """
@@ -17,9 +18,19 @@ from __future__ import annotations
 import re
 import urllib.parse
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 
-from workers.adapters.apicall import ApiClient, Clock, CredentialsRejected, Transport, dicts, mapping, unreadable
+from workers.adapters.apicall import (
+    ApiClient,
+    Clock,
+    CredentialsRejected,
+    Transport,
+    awaiting_refresh,
+    dicts,
+    mapping,
+    unreadable,
+)
 from workers.adapters.base import (
     ConfigField,
     ConfigSchema,
@@ -62,6 +73,10 @@ class YoutubeAdapter(SourceAdapter):
                                    help="How many of the newest comment threads each sweep reads."),
         "max_requests": ConfigField(int, default=20, min_value=1, max_value=200,
                                     help="At most this many requests (quota units) per poll."),
+        "sweep_every_seconds": ConfigField(
+            int, default=900, min_value=60, max_value=86_400,
+            help="A new sweep starts at most this often, whatever the poll interval: each costs quota "
+                 "(10,000 units a day)."),
     })
 
     def __init__(self, config: Mapping[str, Any], *, transport: Transport | None = None,
@@ -72,6 +87,7 @@ class YoutubeAdapter(SourceAdapter):
 
     # --- Requests ----------------------------------------------------------------------------
     def _auth(self, *, write: bool = False) -> dict[str, str]:
+        awaiting_refresh(self.config, self.client.clock(), where="YouTube")
         token = self.config.get("access_token")
         if token:
             return {"Authorization": f"Bearer {token}"}
@@ -95,8 +111,12 @@ class YoutubeAdapter(SourceAdapter):
 
     # --- The sweep ---------------------------------------------------------------------------
     def fetch(self, *, cursor: Any) -> FetchResult:
-        queue, threads = self._read_cursor(cursor)
+        queue, threads, swept_at = self._read_cursor(cursor)
+        now = self.client.clock()
         if not queue:
+            if swept_at is not None and (now - swept_at).total_seconds() < self.config["sweep_every_seconds"]:
+                # The last sweep is recent: the daily quota is kept for the sweeps to come.
+                return FetchResult(mentions=(), next_cursor=cursor, has_more=False)
             queue, threads = [{"edge": "threads", "page": None}], 0
         mentions: list[RawMention] = []
         for _ in range(self.config["max_requests"]):
@@ -131,8 +151,10 @@ class YoutubeAdapter(SourceAdapter):
             queue.extend(reversed(children))
             if len(queue) > MAX_QUEUE:
                 raise PermanentAdapterError(f"more than {MAX_QUEUE} reply chains left to read; lower max_threads")
-        return FetchResult(mentions=tuple(mentions), next_cursor={"queue": queue, "threads": threads},
-                           has_more=bool(queue))
+        next_cursor: dict[str, Any] = {"queue": queue, "threads": threads}
+        if not queue:
+            next_cursor["swept_at"] = now.isoformat()
+        return FetchResult(mentions=tuple(mentions), next_cursor=next_cursor, has_more=bool(queue))
 
     def _thread(self, item: Any) -> tuple[list[RawMention], list[dict[str, Any]]]:
         snippet = item.get("snippet") if isinstance(item, Mapping) else None
@@ -172,13 +194,15 @@ class YoutubeAdapter(SourceAdapter):
             is_brand_reply=bool(parent) and author_id == self.channel_id,
         )
 
-    def _read_cursor(self, cursor: Any) -> tuple[list[dict[str, Any]], int]:
+    def _read_cursor(self, cursor: Any) -> tuple[list[dict[str, Any]], int, datetime | None]:
         if cursor is None or cursor == {}:
-            return [], 0
-        if isinstance(cursor, Mapping) and set(cursor) <= {"queue", "threads"}:
+            return [], 0, None
+        if isinstance(cursor, Mapping) and set(cursor) <= {"queue", "threads", "swept_at"}:
             queue, threads = cursor.get("queue", []), cursor.get("threads", 0)
-            if isinstance(queue, list) and isinstance(threads, int) and all(_frame_ok(f) for f in queue):
-                return [dict(f) for f in queue], threads
+            swept_at = google_time(cursor.get("swept_at"))
+            if (isinstance(queue, list) and isinstance(threads, int) and all(_frame_ok(f) for f in queue)
+                    and (swept_at is None or isinstance(swept_at, datetime))):
+                return [dict(f) for f in queue], threads, swept_at
         raise PermanentAdapterError(f"unreadable cursor {str(cursor)[:200]}: expected {{'queue': [...], 'threads': n}}")
 
     # --- Replies -----------------------------------------------------------------------------

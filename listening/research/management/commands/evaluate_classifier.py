@@ -3,6 +3,7 @@
     python manage.py evaluate_classifier data.csv --task complaint [--json]
         [--backend listening.analysis.engine.EngineClassifier] [--weights FILE] [--group G]
         [--learn-from TRAIN.csv --corrections N|all [--seed S]]
+    python manage.py evaluate_classifier texts.csv --task language [--json]  (text[,lang])
 
 With ``--learn-from``, the backend is scored as a fresh tenant would see it after its team
 corrected N mentions drawn (seeded) from TRAIN.csv: the tenant's own model is trained on those
@@ -25,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from listening.analysis.base import Analysis
 from listening.analysis.learning import TenantModel, learn
+from listening.research.engine import language
 from listening.research.engine.metrics import report
 
 DEFAULT_BACKEND = "listening.analysis.engine.EngineClassifier"
@@ -75,7 +77,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
-        parser.add_argument("--task", required=True, choices=sorted(TASK_LABELS))
+        parser.add_argument("--task", required=True, choices=[*sorted(TASK_LABELS), "language"])
         parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
         parser.add_argument("--backend", default=DEFAULT_BACKEND, help="dotted path to a class")
         parser.add_argument("--weights", help="weight file for the backend (engine only)")
@@ -89,6 +91,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         task: str = opts["task"]
+        if task == "language":
+            self._language(opts)
+            return
         rows = self._read(opts["file"], opts["group"])
         gold = [r["label"].strip() for r in rows]
         unknown = set(gold) - set(TASK_LABELS[task])
@@ -135,6 +140,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
         else:
             self._print(result, labels)
+
+    def _language(self, opts: dict[str, Any]) -> None:
+        if opts["learn_from"] is not None or opts["corrections"] is not None:
+            raise CommandError("--learn-from and --corrections do not apply to --task language")
+        try:
+            rows = language.read_rows(opts["file"], opts["group"])
+            result = language.evaluate(rows, load_backend(opts["backend"], opts["weights"]))
+        except language.LanguageFileError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(result) if opts["json"] else "\n".join(language.lines(result)))
 
     def _learnt(self, backend: Any, task: str, opts: dict[str, Any]) -> tuple[Any, int]:
         """The backend with the model a tenant would learn from N corrections of TRAIN."""
