@@ -338,6 +338,8 @@ class DengarSettings(TypedDict, total=False):
     WEBHOOK_ALLOW_PRIVATE: bool
     FEEDS_ALLOW_PRIVATE: bool
     CREDENTIAL_KEYS: list[str]
+    OAUTH: dict[str, dict[str, str]]
+    OAUTH_ALLOW_PRIVATE: bool
 
 
 DENGAR: DengarSettings = {
