@@ -25,18 +25,20 @@ demo-data: $(STAMP)
 run: demo-data
 	$(DEV) $(BIN)/python manage.py rundemo
 
-## The whole test suite (and lint), on one process per core (pytest-xdist, a test database each;
-## the e2e tests one after another on one of them). Uses DATABASE_URL / REDIS_URL when set.
+## Lint, type checks and the whole test suite, on one process per core (pytest-xdist, a test
+## database each; the e2e tests one after another on one of them). Uses DATABASE_URL / REDIS_URL when set.
 ## TEST_PROCESSES=0 runs it in this process alone.
 TEST_PROCESSES ?= auto
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
 
-## The quick loop while developing: everything but the e2e tests (real workers, the browser) and
+## The quick loop while developing: mypy, then every test but the e2e ones (real workers, the browser) and
 ## the tests marked slow (the API fuzz, the volume detector's statistics, weeks of mock mentions),
 ## on the embedded SQLite database, one process per core.
 test-quick: $(STAMP)
+	$(BIN)/mypy
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not e2e and not slow" -n auto -q
 
 ## Benchmarks print figures; they run on this machine's PostgreSQL and Redis.
@@ -49,6 +51,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf var

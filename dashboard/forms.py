@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -25,6 +25,16 @@ ANSWERED = [("", _("Any")), ("no", _("Not answered")), ("overdue", _("Overdue"))
 SORTS = list(zip(MENTION_ORDERS, [_("Newest first"), _("Oldest first"), _("Waiting longest")],
                  strict=True))
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+_Field = TypeVar("_Field", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
+    """The form's own copy of the field declared as ``name``, as the kind it was declared."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 class MentionFilterForm(forms.Form):
@@ -55,12 +65,13 @@ class MentionFilterForm(forms.Form):
                  platforms: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tenant, self.user = tenant, user
-        self.fields["brand"].queryset = brand_list()  # type: ignore[attr-defined]
-        self.fields["source"].queryset = source_list()  # type: ignore[attr-defined]
-        self.fields["lang"].choices = [("", _("Any language"))] + [(c, c) for c in languages]  # type: ignore[attr-defined]
-        self.fields["platform"].choices = [("", _("Any platform"))] + [(p, p) for p in platforms]  # type: ignore[attr-defined]
+        form_field(self, "brand", forms.ModelChoiceField).queryset = brand_list()
+        form_field(self, "source", forms.ModelChoiceField).queryset = source_list()
+        form_field(self, "lang", forms.ChoiceField).choices = [("", _("Any language"))] + [(c, c) for c in languages]
+        form_field(self, "platform", forms.ChoiceField).choices = (
+            [("", _("Any platform"))] + [(p, p) for p in platforms])
         members = [(str(u.pk), u.get_username()) for u in tenant_members(tenant=tenant)]
-        self.fields["assigned_to"].choices = [  # type: ignore[attr-defined]
+        form_field(self, "assigned_to", forms.ChoiceField).choices = [
             ("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody")), *members]
 
     def clean(self) -> dict[str, Any]:
@@ -143,7 +154,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = tenant_members(tenant=tenant)  # type: ignore[attr-defined]
+        form_field(self, "assignee", forms.ModelChoiceField).queryset = tenant_members(tenant=tenant)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -180,6 +191,6 @@ class ComplaintActionForm(forms.Form):
                                          empty_label="Nobody", label="Assigned to")
     note = forms.CharField(required=False, max_length=2000)
 
-    def __init__(self, *args: object, tenant: Tenant, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["assigned_to"].queryset = tenant_members(tenant=tenant)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "assigned_to", forms.ModelChoiceField).queryset = tenant_members(tenant=tenant)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dashboard.decorators import tenant_member_required
+from dashboard.decorators import AuthenticatedHttpRequest, tenant_member_required
 from listening.models import ReplyStatus, Tenant
 from listening.models.tenancy import Role
 from listening.selectors.mentions import mention_get
@@ -27,7 +24,7 @@ class ReplyForm(forms.Form):
 
 
 @tenant_member_required
-def mention_reply(request: HttpRequest, *, tenant: Tenant, role: Role, mention_id: int) -> HttpResponse:
+def mention_reply(request: AuthenticatedHttpRequest, *, tenant: Tenant, role: Role, mention_id: int) -> HttpResponse:
     """GET: the reply box alone, under the mention; POST: post the reply, back to the mention."""
     mention = mention_get(mention_id=mention_id)
     if mention is None:
@@ -44,7 +41,7 @@ def mention_reply(request: HttpRequest, *, tenant: Tenant, role: Role, mention_i
                        % {"n": MAX_REPLY_CHARS})
         return back
     try:
-        attempt = mention_reply_send(mention=mention, actor=cast(AbstractBaseUser, request.user),
+        attempt = mention_reply_send(mention=mention, actor=request.user,
                                      text=form.cleaned_data["text"],
                                      idempotency_key=form.cleaned_data["idempotency_key"])
     except ReplyRefused as exc:

@@ -11,5 +11,5 @@ def visible_tenants(request: HttpRequest) -> list[Tenant]:
     cached: list[Tenant] | None = getattr(request, "_dengar_visible_tenants", None)
     if cached is None:
         cached = list(tenants_visible_to(user=request.user))
-        request._dengar_visible_tenants = cached  # type: ignore[attr-defined]
+        request._dengar_visible_tenants = cached  # type: ignore[attr-defined]  # a per-request memo
     return cached

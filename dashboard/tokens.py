@@ -12,11 +12,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dashboard.decorators import AuthenticatedHttpRequest
+from dashboard.forms import form_field
 from dashboard.tenancy import visible_tenants
 from listening.models import TokenScope
 from listening.selectors.tokens import api_token_list
@@ -37,13 +39,13 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._tenants = {t.slug: t for t in tenants}
         # Only the user's own tenants are offered, and only they validate.
-        self.fields["tenant"].choices = [(t.slug, t.name) for t in tenants]
+        form_field(self, "tenant", forms.ChoiceField).choices = [(t.slug, t.name) for t in tenants]
 
     def clean_tenant(self) -> Any:
         return self._tenants[self.cleaned_data["tenant"]]
 
 
-def _page(request: HttpRequest, form: ApiTokenForm, *, created: Any = None, secret: str = "",
+def _page(request: AuthenticatedHttpRequest, form: ApiTokenForm, *, created: Any = None, secret: str = "",
           status: int = 200) -> HttpResponse:
     return render(request, "dashboard/tokens.html", {
         "tokens": list(api_token_list(user=request.user)),
@@ -55,7 +57,7 @@ def _page(request: HttpRequest, form: ApiTokenForm, *, created: Any = None, secr
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     tenants = visible_tenants(request)
     if request.method != "POST":
         return _page(request, ApiTokenForm(tenants=tenants))
@@ -78,7 +80,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not api_token_revoke(user=request.user, token_id=pk):
         raise Http404(_("No such token."))
     messages.success(request, _("Token revoked."))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboard.charts import daily_chart
-from dashboard.decorators import tenant_member_required
+from dashboard.decorators import AuthenticatedHttpRequest, tenant_member_required
 from dashboard.forms import ComplaintActionForm, RelabelForm
 from dashboard.queue import confirmation, filter_form, signed_in_user, undo_offer
 from dashboard.tenancy import visible_tenants
@@ -96,7 +96,7 @@ ALERT_DONE = {"acknowledge": gettext_lazy("Alert acknowledged."), "resolve": get
 
 
 @tenant_member_required
-def tenant_overview(request: HttpRequest, *, tenant: Tenant, role: Role) -> HttpResponse:
+def tenant_overview(request: AuthenticatedHttpRequest, *, tenant: Tenant, role: Role) -> HttpResponse:
     can_act = role_at_least(role, Role.ANALYST)
     if request.method == "POST":
         # The alert buttons: acknowledge or resolve one alert, then back to the page.
@@ -200,7 +200,7 @@ _SERVICES = {
 }
 
 
-def _complaint_step(request: HttpRequest, mention: Mention, form: ComplaintActionForm) -> str | None:
+def _complaint_step(request: AuthenticatedHttpRequest, mention: Mention, form: ComplaintActionForm) -> str | None:
     """Apply the form's step; the reason it was refused, or None."""
     data = form.cleaned_data
     try:
@@ -216,7 +216,7 @@ def _complaint_step(request: HttpRequest, mention: Mention, form: ComplaintActio
 
 @tenant_member_required
 def mention_detail(
-    request: HttpRequest, *, tenant: Tenant, role: Role, mention_id: int
+    request: AuthenticatedHttpRequest, *, tenant: Tenant, role: Role, mention_id: int
 ) -> HttpResponse:
     # Read in the tenant scope: another tenant's id is simply not found.
     mention = mention_get(mention_id=mention_id)

@@ -33,6 +33,7 @@ from rest_framework.exceptions import Throttled
 
 class LoginLockedOut(Throttled):
     default_detail = _("Too many failed sign-ins. Try again later.")
+    wait: float | None  # set by Throttled.__init__ (seconds); DRF's stubs leave the attribute out
 
 
 def client_ip(request: HttpRequest | None) -> str:

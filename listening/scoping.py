@@ -84,7 +84,7 @@ class TenantScopedQuerySet(models.QuerySet):
         given = getattr(obj, "tenant_id", None)
         if given is not None and given != tenant.pk:
             raise TenantScopeMissing("Refusing to create a row for another tenant than the scope's")
-        obj.tenant = tenant  # type: ignore[attr-defined]
+        obj.tenant = tenant  # type: ignore[attr-defined]  # a scoped model's; Model has no tenant
 
     def create(self, **kwargs: Any) -> Any:
         tenant = current_tenant()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
+from typing import Any, TypedDict
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -206,7 +207,7 @@ LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- REST API ---------------------------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "listening.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -241,7 +242,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "listening.api.exceptions.exception_handler",
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "Dengar API",
     "DESCRIPTION": "Brand mentions, unanswered complaints and conversation volume, per tenant.",
     "VERSION": "1",
@@ -277,7 +278,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str | int | bool] = {
         # Longer than the slowest poll, so an unacknowledged task is redelivered only when its
         # worker is really gone.
         "visibility_timeout": 600,
@@ -310,7 +311,38 @@ CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("DENGAR_TASK_SOFT_TIME_LIMIT", 
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("DENGAR_TASK_TIME_LIMIT", "300"))
 
 # --- Dengar -----------------------------------------------------------------------------------
-DENGAR = {
+class DengarSettings(TypedDict, total=False):
+    """What ``settings.DENGAR`` holds, so that code reading it gets each value's type. Not total
+    only because the dict is filled in steps below, by topic: every key is set in this module."""
+
+    POLL_CLAIM_BATCH: int
+    POLL_LEASE_SECONDS: float
+    POLL_TICK_SECONDS: float
+    POLL_SOFT_TIME_LIMIT: int
+    POLL_TIME_LIMIT: int
+    FEED_FETCH_DEADLINE_SECONDS: float
+    MAX_TEXT_CHARS: int
+    CLASSIFIER: str
+    LOGIN_FAILURES_PER_USERNAME: int
+    LOGIN_FAILURES_PER_IP: int
+    LOGIN_LOCKOUT_SECONDS: int
+    API_TOKEN_DEFAULT_DAYS: int
+    API_TOKEN_MAX_DAYS: int
+    API_TOKENS_PER_USER: int
+    LIMITS: dict[str, int]
+    ENABLE_MOCK_ADAPTER: bool
+    ALERT_DELIVERY_MAX_ATTEMPTS: int
+    ALERT_WEBHOOK_READ_TIMEOUT_SECONDS: float
+    ALERT_WEBHOOK_DEADLINE_SECONDS: float
+    ALERT_RETRY_COUNTDOWN_MAX_SECONDS: float
+    WEBHOOK_ALLOW_PRIVATE: bool
+    FEEDS_ALLOW_PRIVATE: bool
+    CREDENTIAL_KEYS: list[str]
+    OAUTH: dict[str, dict[str, str]]
+    OAUTH_ALLOW_PRIVATE: bool
+
+
+DENGAR: DengarSettings = {
     # How many sources one beat tick may claim, and how long a claim holds before another
     # worker may take the source again (a worker that died mid-poll, a poll message lost). Short,
     # because a working poll renews its claim every third of it (a heartbeat) and every batch of
@@ -328,7 +360,7 @@ DENGAR = {
     "MAX_TEXT_CHARS": 10_000,
     "CLASSIFIER": os.environ.get("DENGAR_CLASSIFIER", "listening.analysis.engine.EngineClassifier"),
 }
-_visibility = float(CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout") or 0)  # type: ignore[arg-type]
+_visibility = float(CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout") or 0)
 for _what, _soft, _hard in (
     ("DENGAR_TASK_SOFT_TIME_LIMIT/DENGAR_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT),
     ("DENGAR_POLL_SOFT_TIME_LIMIT/DENGAR_POLL_TIME_LIMIT", DENGAR["POLL_SOFT_TIME_LIMIT"], DENGAR["POLL_TIME_LIMIT"]),

@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -25,6 +25,9 @@ from listening.selectors.tenancy import tenants_visible_to
 from listening.services.tokens import api_token_create
 from tests import factories, fakes
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass
 class World:
@@ -32,10 +35,10 @@ class World:
     acme: Tenant
     globex: Tenant
     initech: Tenant
-    owner: AbstractUser
-    viewer: AbstractUser
-    agency_user: AbstractUser
-    outsider: AbstractUser
+    owner: User
+    viewer: User
+    agency_user: User
+    outsider: User
     acme_brand: Brand
     globex_brand: Brand
     initech_brand: Brand
@@ -74,28 +77,28 @@ def fresh_cache(settings):
 
 @pytest.fixture
 def world(db: None) -> World:
-    agency = factories.AgencyFactory(name="Kilat Agency", slug="kilat")
-    acme = factories.TenantFactory(name="Acme", slug="acme", agency=agency)
-    globex = factories.TenantFactory(name="Globex", slug="globex", agency=agency)
-    initech = factories.TenantFactory(name="Initech", slug="initech")
-    owner = factories.UserFactory(username="owner")
-    viewer = factories.UserFactory(username="viewer")
-    agency_user = factories.UserFactory(username="agency")
-    outsider = factories.UserFactory(username="outsider")
-    factories.MembershipFactory(user=owner, tenant=acme, role=Role.OWNER)
-    factories.MembershipFactory(user=viewer, tenant=acme, role=Role.VIEWER)
-    factories.AgencyMembershipFactory(user=agency_user, agency=agency, role=Role.ANALYST)
-    factories.MembershipFactory(user=outsider, tenant=initech, role=Role.OWNER)
-    acme_brand = factories.BrandFactory(tenant=acme, name="Acme", keywords=["acme"])
-    globex_brand = factories.BrandFactory(tenant=globex, name="Globex", keywords=["globex"])
-    initech_brand = factories.BrandFactory(tenant=initech, name="Initech", keywords=["initech"])
+    agency = factories.AgencyFactory.create(name="Kilat Agency", slug="kilat")
+    acme = factories.TenantFactory.create(name="Acme", slug="acme", agency=agency)
+    globex = factories.TenantFactory.create(name="Globex", slug="globex", agency=agency)
+    initech = factories.TenantFactory.create(name="Initech", slug="initech")
+    owner = factories.UserFactory.create(username="owner")
+    viewer = factories.UserFactory.create(username="viewer")
+    agency_user = factories.UserFactory.create(username="agency")
+    outsider = factories.UserFactory.create(username="outsider")
+    factories.MembershipFactory.create(user=owner, tenant=acme, role=Role.OWNER)
+    factories.MembershipFactory.create(user=viewer, tenant=acme, role=Role.VIEWER)
+    factories.AgencyMembershipFactory.create(user=agency_user, agency=agency, role=Role.ANALYST)
+    factories.MembershipFactory.create(user=outsider, tenant=initech, role=Role.OWNER)
+    acme_brand = factories.BrandFactory.create(tenant=acme, name="Acme", keywords=["acme"])
+    globex_brand = factories.BrandFactory.create(tenant=globex, name="Globex", keywords=["globex"])
+    initech_brand = factories.BrandFactory.create(tenant=initech, name="Initech", keywords=["initech"])
     return World(
         agency=agency, acme=acme, globex=globex, initech=initech,
         owner=owner, viewer=viewer, agency_user=agency_user, outsider=outsider,
         acme_brand=acme_brand, globex_brand=globex_brand, initech_brand=initech_brand,
-        acme_source=factories.SourceFactory(tenant=acme, brand=acme_brand, name="Acme mock"),
-        globex_source=factories.SourceFactory(tenant=globex, brand=globex_brand, name="Globex mock"),
-        initech_source=factories.SourceFactory(
+        acme_source=factories.SourceFactory.create(tenant=acme, brand=acme_brand, name="Acme mock"),
+        globex_source=factories.SourceFactory.create(tenant=globex, brand=globex_brand, name="Globex mock"),
+        initech_source=factories.SourceFactory.create(
             tenant=initech, brand=initech_brand, name="Initech mock"
         ),
     )
@@ -132,7 +135,7 @@ def api_client_for():
     one.
     """
 
-    def make(user: AbstractUser, *, tenant: Tenant | None = None, read_only: bool = False) -> APIClient:
+    def make(user: User, *, tenant: Tenant | None = None, read_only: bool = False) -> APIClient:
         scope = TokenScope.READ if read_only else TokenScope.READ_WRITE
 
         def key_for(t: Tenant) -> str:
@@ -156,7 +159,7 @@ def session_client_for():
     """An API client signed in with a session, as the dashboard's user: it sees every tenant the
     user may see on /api/v1/tenants/ and /api/v1/portfolio/, where a token sees its own only."""
 
-    def make(user: AbstractUser) -> APIClient:
+    def make(user: User) -> APIClient:
         client = APIClient()
         client.force_login(user)
         return client
@@ -168,7 +171,9 @@ class _TokenPerTenantClient(APIClient):
     """Sends, for /api/v1/tenants/<slug>/…, the user's token for that tenant; elsewhere (and for
     a tenant the user may not see) any one of them, which a tenant route answers with 404."""
 
-    def __init__(self, user: AbstractUser, key_for: Callable[[Tenant], str], keys: dict[str, str]) -> None:
+    _credentials: dict[str, str]  # APIClient.credentials() keeps them here; its stubs leave it out
+
+    def __init__(self, user: User, key_for: Callable[[Tenant], str], keys: dict[str, str]) -> None:
         super().__init__()
         self._user, self._key_for, self._keys = user, key_for, keys
 
@@ -188,8 +193,8 @@ class _TokenPerTenantClient(APIClient):
             self._keys[""] = self._key_for(tenant)
         return next(iter(self._keys.values()))
 
-    def generic(self, method: str, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        parts = path.split("/")
+    def generic(self, method: str, path: StrOrPromise, *args: Any, **kwargs: Any) -> Any:
+        parts = str(path).split("/")
         slug = parts[4] if len(parts) > 4 and parts[1:4] == ["api", "v1", "tenants"] else None
         key = self._key(slug)
         self._credentials = {**self._credentials, "HTTP_AUTHORIZATION": f"Token {key}"}

@@ -8,6 +8,7 @@ import runpy
 import secrets
 import shlex
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import pytest
@@ -47,14 +48,14 @@ def compose(env: dict[str, str] | None = None) -> dict:
     raw = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     env = OPERATOR_ENV if env is None else env
 
-    def walk(node: object) -> object:
+    def walk(node: Any) -> Any:
         if isinstance(node, dict):
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v) for v in node]
         return interpolate(node, env) if isinstance(node, str) else node
 
-    return walk(raw)  # type: ignore[return-value]
+    return walk(raw)
 
 
 def service_environment(name: str, env: dict[str, str] | None = None) -> dict[str, str]:

@@ -79,7 +79,7 @@ def test_each_response_gets_a_fresh_nonce(client, db):
 
 @pytest.fixture
 def dashboard_pages(world) -> list[str]:
-    mention = factories.MentionFactory(source=world.acme_source, text="the app is broken")
+    mention = factories.MentionFactory.create(source=world.acme_source, text="the app is broken")
     return [
         reverse("dashboard:home"),
         reverse("dashboard:tenant", args=[world.acme.slug]),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from celery import Celery
 from celery.signals import worker_init
+
+if TYPE_CHECKING:
+    from dj_database_url import DBConfig
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "listening.settings")
 
@@ -23,7 +26,7 @@ def _prepare_embedded_broker(sender: Celery, **_: object) -> None:
             os.makedirs(folders[key], exist_ok=True)
 
 
-def use_worker_statement_timeout(databases: dict[str, dict[str, Any]], milliseconds: int) -> None:
+def use_worker_statement_timeout(databases: dict[str, DBConfig], milliseconds: int) -> None:
     """Give PostgreSQL connections made from now on the workers' statement timeout instead of the
     web's (settings.DB_STATEMENT_TIMEOUT_MS): the settings dicts are the ones connections read."""
     for database in databases.values():

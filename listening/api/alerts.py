@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from listening.api.authentication import request_user
 from listening.api.pagination import CursorPagination
 from listening.api.permissions import (
     READ_FOR_MEMBERS_WRITE_FOR_ADMINS,
@@ -98,6 +99,7 @@ class AlertDetailSerializer(AlertOutputSerializer):
 
     @extend_schema(responses=AlertEventSerializer(many=True))
     def get_history(self, alert: Alert) -> list[dict[str, Any]]:
+        # many=True makes a ListSerializer, whose data is a list; the stubs keep the class's dict.
         return AlertEventSerializer(alert_history(alert=alert), many=True).data  # type: ignore[return-value]
 
     @extend_schema(responses=AlertFeedbackSerializer(many=True))
@@ -131,7 +133,7 @@ class AlertViewSet(TenantScopedViewSetMixin, GenericViewSet):
     def _change(self, request: Request, action: Any) -> Response:
         alert = self.get_object()
         try:
-            action(alert=alert, user=request.user)
+            action(alert=alert, user=request_user(request))
         except AlertStateError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         alert.refresh_from_db()

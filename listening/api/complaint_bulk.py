@@ -122,7 +122,7 @@ class UndoResultSerializer(serializers.Serializer):
 
 
 class NewestPagination(CursorPagination):
-    ordering = ("-created_at", "-id")  # type: ignore[assignment]  # DRF takes a tuple too
+    ordering = ("-created_at", "-id")
 
 
 class BulkActionViewSet(TenantScopedViewSetMixin, GenericViewSet):

@@ -12,10 +12,11 @@ Analysts and up write; every member reads, except the export (the texts in bulk)
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
+from listening.api.authentication import request_user
 from listening.api.pagination import CursorPagination
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS
 from listening.api.renderers import JSONRenderer
@@ -34,6 +36,7 @@ from listening.api.strict import StrictInput
 from listening.limits import count_problem
 from listening.models import Brand, Correction, Mention, Role, TenantRule
 from listening.models.corrections import FIELD_LABELS, CorrectionField, RuleEffect
+from listening.scoping import TenantOwned
 from listening.selectors.corrections import correction_list, corrections_for_export, rule_list, write_export_csv
 from listening.services.corrections import correction_create, rule_create, rule_delete, rule_update
 
@@ -42,13 +45,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id looked up through ``Model.objects``, at validation time and so inside the tenant
     scope: another tenant's id is "does not exist", like any unknown id."""
 
-    def __init__(self, model: type[Model], **kwargs: Any) -> None:
+    def __init__(self, model: type[TenantOwned], **kwargs: Any) -> None:
         self.scoped_model = model
         # A placeholder that is never queried; it tells the schema generator the model.
-        super().__init__(queryset=model.all_tenants.none(), **kwargs)  # type: ignore[attr-defined]
+        super().__init__(queryset=model.all_tenants.none(), **kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.scoped_model.objects.all()  # type: ignore[attr-defined]
+        return self.scoped_model.objects.all()
 
 
 ALL_LABELS = sorted({label for labels in FIELD_LABELS.values() for label in labels})
@@ -112,7 +115,7 @@ class CorrectionViewSet(TenantScopedViewSetMixin, GenericViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = CorrectionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        correction = correction_create(user=request.user, **data.validated_data)
+        correction = correction_create(user=request_user(request), **data.validated_data)
         return Response(CorrectionOutputSerializer(correction).data, status=status.HTTP_201_CREATED)
 
 
@@ -122,7 +125,7 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data: Any, accepted_media_type: str | None = None,
-               renderer_context: dict[str, Any] | None = None) -> bytes:
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         # Only errors come through here; the export itself is written as an HttpResponse.
         if isinstance(data, dict):
             lines = [str(message) if name == "detail" else f"{name}: {message}"
@@ -206,7 +209,7 @@ class RuleViewSet(TenantScopedViewSetMixin, GenericViewSet):
             raise serializers.ValidationError({"phrase": [problem]})
         try:
             with transaction.atomic():
-                rule = rule_create(tenant=self.tenant, user=request.user, **data.validated_data)
+                rule = rule_create(tenant=self.tenant, user=request_user(request), **data.validated_data)
         except IntegrityError:
             raise serializers.ValidationError(_DUPLICATE) from None
         return Response(RuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)

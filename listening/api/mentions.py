@@ -28,7 +28,9 @@ def _flag(help_text: str) -> serializers.BooleanField:
 
 class MentionFilterSerializer(StrictInput, serializers.Serializer):
     brand = serializers.IntegerField(required=False, min_value=1)
-    source = serializers.IntegerField(required=False, min_value=1)
+    # A declared field: DRF's metaclass takes it out of the class, so it does not shadow
+    # Field.source, which is all the stubs see.
+    source = serializers.IntegerField(required=False, min_value=1)  # type: ignore[assignment]
     since = serializers.DateTimeField(required=False, help_text="ISO 8601; published at or after.")
     until = serializers.DateTimeField(required=False, help_text="ISO 8601; published before.")
     complaint = _flag("Only complaints (true) or only the rest (false).")

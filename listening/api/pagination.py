@@ -19,11 +19,12 @@ class CursorPagination(pagination.CursorPagination):
     404, as is a position the database could not compare with (a NUL, a date with no UTC form).
     """
 
-    ordering = "-id"
+    # DRF takes one field name or a sequence of them; its stub says str only.
+    ordering: str | tuple[str, ...] = "-id"
     page_size_query_param = "page_size"
 
     @property
-    def max_page_size(self) -> int:  # type: ignore[override]
+    def max_page_size(self) -> int:  # type: ignore[override]  # DRF's attribute, read per request
         return limit("PAGE_SIZE_MAX")
 
     def get_page_size(self, request: Any) -> int | None:
@@ -69,11 +70,11 @@ class CursorPagination(pagination.CursorPagination):
 class ByNamePagination(CursorPagination):
     """For rows whose name is unique per tenant (brands, sources); id breaks any tie."""
 
-    ordering = ("name", "id")  # type: ignore[assignment]  # DRF takes a tuple; the stub says str only
+    ordering = ("name", "id")
 
 
 class NewestPublishedPagination(CursorPagination):
     """Mentions, newest first by publication. The cursor keeps its place among equal
     timestamps by offset, and id orders them, so a page never repeats or skips a row."""
 
-    ordering = ("-published_at", "-id")  # type: ignore[assignment]  # as above
+    ordering = ("-published_at", "-id")

@@ -51,7 +51,8 @@ def depth(value: Any) -> int:
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        encoding = parsers.get_encoding(parser_context or {})
+        # DRF 3.18's (it refuses non-text codecs); djangorestframework-stubs 3.16 predates it.
+        encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]
         try:
             data = json.load(
                 codecs.getreader(encoding)(stream),

@@ -10,6 +10,7 @@ to encode as UTF-8. Both are rare, so the data is walked only when the first att
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import renderers
@@ -28,14 +29,18 @@ def finite(value: Any) -> Any:
 
 class JSONRenderer(renderers.JSONRenderer):
     def render(self, data: Any, accepted_media_type: str | None = None,
-               renderer_context: dict[str, Any] | None = None) -> bytes:
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         try:
             return super().render(data, accepted_media_type, renderer_context)
         except UnicodeEncodeError:  # a ValueError too: first
-            ascii_renderer = type(self)()
-            ascii_renderer.ensure_ascii = True
-            return ascii_renderer.render(data, accepted_media_type, renderer_context)
+            return _AsciiJSONRenderer().render(data, accepted_media_type, renderer_context)
         except ValueError as exc:
             if "Out of range float values" not in str(exc):
                 raise
             return self.render(finite(data), accepted_media_type, renderer_context)
+
+
+class _AsciiJSONRenderer(JSONRenderer):
+    """For data that UTF-8 cannot carry (lone surrogates): escaped as \\uXXXX instead."""
+
+    ensure_ascii = True

@@ -8,9 +8,8 @@ can be sent (no text, a source that cannot reply...); 409: another reply is bein
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -19,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from listening.api.authentication import request_user
 from listening.api.permissions import READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS
 from listening.api.routing import TenantScopedViewSetMixin
 from listening.api.strict import StrictInput
@@ -43,7 +43,7 @@ class ReplyOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MentionReplyView(TenantScopedViewSetMixin, APIView):  # type: ignore[misc]  # the mixin narrows permission_classes
+class MentionReplyView(TenantScopedViewSetMixin, APIView):
     model = Mention
     required_roles = READ_FOR_MEMBERS_WRITE_FOR_ANALYSTS
 
@@ -56,7 +56,7 @@ class MentionReplyView(TenantScopedViewSetMixin, APIView):  # type: ignore[misc]
         data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            attempt = mention_reply_send(mention=mention, actor=cast(AbstractBaseUser, request.user),
+            attempt = mention_reply_send(mention=mention, actor=request_user(request),
                                          text=data.validated_data["text"],
                                          idempotency_key=data.validated_data["idempotency_key"])
         except ReplyRefused as exc:

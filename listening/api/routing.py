@@ -15,7 +15,8 @@ Every view under ``/api/v1/tenants/<tenant_slug>/`` inherits it. It
 from __future__ import annotations
 
 import contextvars
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
@@ -31,13 +32,18 @@ from listening.models.tenancy import Role
 from listening.scoping import current_tenant, enter_tenant_scope, exit_tenant_scope
 from listening.selectors.tenancy import role_for, tenant_for_member
 
+if TYPE_CHECKING:
+    # What the stubs accept in permission_classes: a permission class or a combination (A | B).
+    from rest_framework.permissions import _PermissionClass
+
 TENANT_URL_KWARG = "tenant_slug"
 
 
 class TenantScopedViewSetMixin:
     """Put first in the bases: ``class BrandViewSet(TenantScopedViewSetMixin, GenericViewSet)``."""
 
-    permission_classes: ClassVar[list[type]] = [IsAuthenticated, HasTenantRole, TokenScopeAllows]
+    # Typed as DRF's APIView types it, so that the two bases of a tenant view agree.
+    permission_classes: Sequence[_PermissionClass] = [IsAuthenticated, HasTenantRole, TokenScopeAllows]
     required_roles: ClassVar[MethodRoles] = READ_FOR_MEMBERS
     # The model the view lists; used only to describe the API when no request (and so no tenant)
     # exists, during schema generation.
@@ -65,9 +71,12 @@ class TenantScopedViewSetMixin:
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False) and self.model is not None:
             # drf-spectacular introspects views without a request; give it an empty queryset.
-            return self.model.all_tenants.none()  # type: ignore[attr-defined,no-any-return]
+            # Every model a tenant view lists has all_tenants; Model does not say so.
+            return self.model.all_tenants.none()  # type: ignore[attr-defined]
         current_tenant()  # raises TenantScopeMissing if the scope was somehow not entered
         return self.safely_get_queryset()
+
+    # The ignores below: this mixin is put before APIView in the bases, which mypy cannot see here.
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         # Who is asking comes first; then which tenant, before permissions and throttles run.

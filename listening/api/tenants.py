@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from listening.api.authentication import request_token
+from listening.api.authentication import request_token, request_user
 from listening.api.pagination import ByNamePagination
 from listening.api.permissions import READ_FOR_MEMBERS
 from listening.api.routing import TenantScopedViewSetMixin
@@ -80,7 +80,7 @@ class TenantListView(GenericAPIView):
     @extend_schema(responses=TenantOutputSerializer(many=True))
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
-        roles = roles_by_tenant(user=request.user, tenants=page)  # type: ignore[arg-type]
+        roles = roles_by_tenant(user=request_user(request), tenants=page)
         data = TenantOutputSerializer(page, many=True, context={"roles": roles}).data
         return self.get_paginated_response(data)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from listening.scoping import TenantOwned
@@ -46,10 +48,10 @@ class BrandAccount(TenantOwned):
     def __str__(self) -> str:
         return f"{self.platform}:{self.handle}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.handle = normalise_handle(self.handle)
         self.platform = self.platform.lower()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 def normalise_handle(handle: str) -> str:

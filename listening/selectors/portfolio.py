@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
 from listening.scoping import tenant_scope
@@ -14,7 +14,7 @@ from listening.selectors.tenancy import tenants_visible_to
 
 
 def agency_portfolio(
-    *, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None,
+    *, user: User | AnonymousUser, now: datetime | None = None,
     only_tenant_id: int | None = None,
 ) -> list[TenantFlags]:
     """Flags of every visible tenant, the most urgent first: most overdue complaints, then a

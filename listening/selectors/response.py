@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 
 from listening.analysis.business_hours import BusinessCalendar, business_seconds_between
@@ -22,10 +22,19 @@ from listening.scoping import scope_of
 from listening.selectors.backlog import complaints_counted_since
 from listening.selectors.overdue import counted_reply_kinds, tenant_calendar, unanswered_complaints
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 GroupBy = Literal["brand", "source"] | None
 # "overdue": what the tenant's overdue flag counts (its complaints, and the questions and
 # requests its overdue_counts setting adds), so the figures and the flag speak of the same mentions.
 Scope = Literal["overdue", "complaints", "all"]
+
+
+class FirstReply(TypedDict):
+    """What ``first_responses`` annotates each mention with."""
+
+    first_reply_at: datetime | None
 
 
 # --- the complaint queue -------------------------------------------------------------------------
@@ -66,7 +75,7 @@ def complaint_events(*, mention: Mention) -> QuerySet[ComplaintEvent]:
     )
 
 
-def tenant_members(*, tenant: Tenant) -> QuerySet[AbstractBaseUser]:
+def tenant_members(*, tenant: Tenant) -> QuerySet[User]:
     """Everyone with a role on the tenant, directly or through its agency."""
     member = Q(tenant_memberships__tenant=tenant)
     if tenant.agency_id is not None:
@@ -132,7 +141,7 @@ class _Item:
 def first_responses(
     *, tenant: Tenant, since: datetime, until: datetime, scope: Scope = "overdue",
     source: Source | None = None,
-) -> QuerySet[Mention]:
+) -> QuerySet[WithAnnotations[Mention, FirstReply]]:
     """The mentions the metrics cover, each annotated with ``first_reply_at`` (the earliest brand
     reply to it). ``answered_at`` also carries a manual mark where the answer policy allows one.
     Inside ``tenant``'s scope."""

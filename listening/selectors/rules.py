@@ -21,7 +21,7 @@ def tenant_rules(*, tenant: Tenant) -> RuleSet:
         .only("id", "phrase", "effect", "brand_id", "brand__name", "brand__aliases",
               "brand__keywords")
     )
-    terms = {r.brand_id: r.brand.terms() for r in rows if r.brand is not None}
+    terms = {r.brand.pk: r.brand.terms() for r in rows if r.brand is not None}
     return RuleSet([(r.pk, r.phrase, r.effect, r.brand_id) for r in rows], terms)
 
 

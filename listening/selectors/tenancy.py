@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from listening.models import AgencyMembership, Membership, Tenant
 from listening.models.tenancy import ROLE_RANK, Role
 
 
-def tenants_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Tenant]:
+def tenants_visible_to(*, user: User | AnonymousUser) -> QuerySet[Tenant]:
     if not user.is_authenticated:
         return Tenant.objects.none()
     return (
@@ -24,13 +24,13 @@ def tenants_visible_to(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Te
     )
 
 
-def tenant_for_member(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Tenant | None:
+def tenant_for_member(*, user: User | AnonymousUser, slug: str) -> Tenant | None:
     """The tenant with this slug if ``user`` may see it; None for "no such tenant" and "not yours"
     alike, so callers answer both with the same 404."""
     return tenants_visible_to(user=user).filter(slug=slug).first()
 
 
-def role_for(*, user: AbstractBaseUser | AnonymousUser, tenant: Tenant) -> Role | None:
+def role_for(*, user: User | AnonymousUser, tenant: Tenant) -> Role | None:
     """The highest role the user holds on the tenant, directly or through its agency."""
     if not user.is_authenticated:
         return None
@@ -52,7 +52,7 @@ def role_at_least(role: Role | str | None, minimum: Role) -> bool:
     return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[minimum]
 
 
-def roles_by_tenant(*, user: AbstractBaseUser, tenants: Iterable[Tenant]) -> dict[int, Role]:
+def roles_by_tenant(*, user: User, tenants: Iterable[Tenant]) -> dict[int, Role]:
     """The user's highest role on each tenant, in two queries whatever the number of tenants.
 
     role_for answers for one tenant; this is its batch form for lists.

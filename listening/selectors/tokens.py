@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from listening.models import ApiToken
 
 
-def api_token_list(*, user: AbstractBaseUser, now: datetime | None = None) -> QuerySet[ApiToken]:
+def api_token_list(*, user: User, now: datetime | None = None) -> QuerySet[ApiToken]:
     """The user's tokens that are neither revoked nor expired, newest first. Bounded by
     DENGAR["API_TOKENS_PER_USER"], so not paged."""
     return (

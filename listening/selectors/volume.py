@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Sum
 from django.db.models.functions import TruncDay, TruncHour
+from django.db.models.functions.datetime import TruncBase
 from django.utils import timezone
 
 from listening.models import Tenant, VolumeHourly
@@ -42,7 +43,7 @@ def volume_series(
         current = now.replace(hour=0, minute=0, second=0, microsecond=0)
         # Aware arithmetic with a ZoneInfo is wall-clock arithmetic: each start stays a midnight.
         starts = [current - timedelta(days=n) for n in range(periods)]
-        trunc = TruncDay("bucket", tzinfo=zone)
+        trunc: TruncBase = TruncDay("bucket", tzinfo=zone)
     else:
         # Hours step in UTC, so that a DST change neither repeats nor skips one.
         current = now.replace(minute=0, second=0, microsecond=0).astimezone(UTC)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -68,32 +68,24 @@ def alerts_sync(
     tenant at once; writes happen only where something changed, each kind in one batch.
     """
     now = now or timezone.now()
-    tenants = {t.pk: t for t in tenants}
+    by_id = {t.pk: t for t in tenants}
     kinds = list(kinds)
-    wanted = {tid: {c.key: c for c in conditions.get(tid, ())} for tid in tenants}
+    wanted = {tid: {c.key: c for c in conditions.get(tid, ())} for tid in by_id}
     live: dict[int, dict[str, Alert]] = defaultdict(dict)
-    for alert in Alert.all_tenants.filter(
-        tenant_id__in=list(tenants), kind__in=kinds, status__in=LIVE_STATUSES
+    for live_alert in Alert.all_tenants.filter(
+        tenant_id__in=list(by_id), kind__in=kinds, status__in=LIVE_STATUSES
     ):
-        live[alert.tenant_id][alert.key] = alert
-    longest = max((t.alert_cooldown_minutes for t in tenants.values()), default=0)
-    recently_resolved: dict[tuple[int, str], datetime] = {}
+        live[live_alert.tenant_id][live_alert.key] = live_alert
+    longest = max((t.alert_cooldown_minutes for t in by_id.values()), default=0)
     candidates = [(tid, key) for tid, by_key in wanted.items() for key in by_key
                   if key not in live[tid]]
-    if candidates and longest:
-        rows = Alert.all_tenants.filter(
-            tenant_id__in={tid for tid, _ in candidates}, kind__in=kinds,
-            status=AlertStatus.RESOLVED, resolved_at__gte=now - timedelta(minutes=longest),
-        ).values_list("tenant_id", "key", "resolved_at")
-        for tid, key, resolved_at in rows:
-            mark = (tid, key)
-            recently_resolved[mark] = max(resolved_at, recently_resolved.get(mark, resolved_at))
+    recently_resolved = _recently_resolved(candidates, kinds=kinds, minutes=longest, now=now)
 
     report = SyncReport()
     to_refresh: list[Alert] = []
     to_open: list[tuple[Tenant, Condition]] = []
     to_resolve: list[Alert] = []
-    for tid, tenant in tenants.items():
+    for tid, tenant in by_id.items():
         for key, cond in wanted[tid].items():
             alert = live[tid].get(key)
             if alert is not None:
@@ -124,6 +116,24 @@ def alerts_sync(
                 alert, created = _open(tenant=tenant, cond=cond, now=now)
                 (report.opened if created else report.refreshed).append(alert.pk)
     return report
+
+
+def _recently_resolved(candidates: list[tuple[int, str]], *, kinds: list[str], minutes: int, now: datetime
+                       ) -> dict[tuple[int, str], datetime]:
+    """When each (tenant id, key) of ``candidates`` was last resolved, if within ``minutes``."""
+    latest: dict[tuple[int, str], datetime] = {}
+    if not candidates or not minutes:
+        return latest
+    rows = Alert.all_tenants.filter(
+        tenant_id__in={tid for tid, _ in candidates}, kind__in=kinds,
+        status=AlertStatus.RESOLVED, resolved_at__gte=now - timedelta(minutes=minutes),
+    ).values_list("tenant_id", "key", "resolved_at")
+    for tid, key, resolved_at in rows:
+        if resolved_at is None:  # never: the filter asks for one (the column is nullable)
+            continue
+        mark = (tid, key)
+        latest[mark] = max(resolved_at, latest.get(mark, resolved_at))
+    return latest
 
 
 def _data(cond: Condition) -> dict[str, Any]:
@@ -167,11 +177,11 @@ def _open(*, tenant: Tenant, cond: Condition, now: datetime) -> tuple[Alert, boo
     return alert, True
 
 
-def _resolve(*, alert: Alert, user: AbstractBaseUser | None, now: datetime, note: str = "") -> bool:
+def _resolve(*, alert: Alert, user: User | None, now: datetime, note: str = "") -> bool:
     return bool(_resolve_all([alert], user=user, now=now, note=note))
 
 
-def _resolve_all(alerts: list[Alert], *, user: AbstractBaseUser | None, now: datetime, note: str) -> list[int]:
+def _resolve_all(alerts: list[Alert], *, user: User | None, now: datetime, note: str) -> list[int]:
     """Resolve those of ``alerts`` still live (a compare-and-set under row locks, taken in id
     order so that concurrent sweeps cannot deadlock); returns the ids this call resolved."""
     if not alerts:
@@ -198,7 +208,7 @@ def _resolve_all(alerts: list[Alert], *, user: AbstractBaseUser | None, now: dat
 # --- people's side ---------------------------------------------------------------------------
 
 
-def alert_acknowledge(*, alert: Alert, user: AbstractBaseUser, now: datetime | None = None) -> Alert:
+def alert_acknowledge(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:
     now = now or timezone.now()
     with transaction.atomic():
         changed = Alert.all_tenants.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
@@ -211,7 +221,7 @@ def alert_acknowledge(*, alert: Alert, user: AbstractBaseUser, now: datetime | N
     return alert
 
 
-def alert_resolve(*, alert: Alert, user: AbstractBaseUser, now: datetime | None = None) -> Alert:
+def alert_resolve(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:
     if not _resolve(alert=alert, user=user, now=now or timezone.now(), note="resolved by hand"):
         raise AlertStateError("This alert is already resolved.")
     return alert

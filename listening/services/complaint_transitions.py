@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from listening.models import ComplaintEvent, Mention
 from listening.models.complaints import ComplaintAction
@@ -53,7 +53,7 @@ TRANSITIONS: Mapping[str, tuple[frozenset[str], str]] = {
 
 
 def complaint_transition(
-    *, mention: Mention, action: str, actor: AbstractBaseUser | None, note: str,
+    *, mention: Mention, action: str, actor: User | None, note: str,
     changes: Mapping[str, Any] | None = None,
 ) -> ComplaintEvent:
     sources, target = TRANSITIONS[action]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce
@@ -54,7 +54,7 @@ def allowed_actions(*, mention: Mention) -> list[str]:
 
 @transaction.atomic
 def complaint_mark_answered(
-    *, mention: Mention, actor: AbstractBaseUser, note: str = "", now: datetime | None = None
+    *, mention: Mention, actor: User, note: str = "", now: datetime | None = None
 ) -> ComplaintEvent:
     """A person says the complaint was answered elsewhere (a private message, a call). Only under
     the "brand_reply_or_marked" policy; the mark is then the first response if none came before."""
@@ -73,13 +73,13 @@ def complaint_mark_answered(
 
 
 @transaction.atomic
-def complaint_resolve(*, mention: Mention, actor: AbstractBaseUser, note: str = "") -> ComplaintEvent:
+def complaint_resolve(*, mention: Mention, actor: User, note: str = "") -> ComplaintEvent:
     return complaint_transition(mention=mention, action=ComplaintAction.RESOLVED, actor=actor, note=note)
 
 
 @transaction.atomic
 def complaint_dismiss(
-    *, mention: Mention, actor: AbstractBaseUser | None, note: str = ""
+    *, mention: Mention, actor: User | None, note: str = ""
 ) -> ComplaintEvent:
     """Not a complaint after all: closes it and records a correction, so the classifier learns
     (unless its label says so already). The correction finds the complaint dismissed already,
@@ -92,7 +92,7 @@ def complaint_dismiss(
 
 @transaction.atomic
 def complaint_reopen(
-    *, mention: Mention, actor: AbstractBaseUser | None, note: str = ""
+    *, mention: Mention, actor: User | None, note: str = ""
 ) -> ComplaintEvent:
     """Back to open. Reopening a dismissed one says it is a complaint after all: corrected too
     (unless its label says so already)."""
@@ -104,7 +104,7 @@ def complaint_reopen(
 
 @transaction.atomic
 def complaint_assign(
-    *, mention: Mention, assignee: AbstractBaseUser | None, actor: AbstractBaseUser, note: str = ""
+    *, mention: Mention, assignee: User | None, actor: User, note: str = ""
 ) -> ComplaintEvent:
     """Give the complaint to a member of its tenant (directly or through the agency); None
     unassigns. Compare-and-set on the previous assignee, like the status."""
@@ -179,7 +179,7 @@ def holiday_update(
     *, holiday: TenantHoliday, date: date | None = None, name: str | None = None
 ) -> TenantHoliday:
     _lock(holiday.tenant)
-    fields = []
+    fields: list[str] = []
     if date is not None:
         holiday.date, fields = date, [*fields, "date"]
     if name is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from listening.analysis.base import Analysis, Classifier
@@ -86,7 +86,7 @@ def _link_new_complaints(tenant_id: int, mentions: list[Mention]) -> None:
 
 @transaction.atomic
 def correction_create(
-    *, mention: Mention, field: str, value: str, user: AbstractBaseUser | None
+    *, mention: Mention, field: str, value: str, user: User | None
 ) -> Correction:
     """Record a person's label for one field of a mention and apply it to the mention now.
 
@@ -119,7 +119,7 @@ def correction_create(
     return correction
 
 
-def _complaint_status_follow(mention: Mention, *, label: str, user: AbstractBaseUser | None) -> None:
+def _complaint_status_follow(mention: Mention, *, label: str, user: User | None) -> None:
     """A person's complaint label moves the complaint's lifecycle too, through the lifecycle's
     own transitions (and their events, by that person). A transition records no correction, so
     nothing here comes back to this module. A resolved complaint relabelled "not a complaint"
@@ -139,7 +139,7 @@ def _complaint_status_follow(mention: Mention, *, label: str, user: AbstractBase
 
 def rule_create(
     *, tenant: Tenant, phrase: str, effect: str, brand: Brand | None = None,
-    is_active: bool = True, user: AbstractBaseUser | None = None,
+    is_active: bool = True, user: User | None = None,
 ) -> TenantRule:
     return TenantRule.all_tenants.create(
         tenant=tenant, phrase=normalise_phrase(phrase), effect=effect, brand=brand,

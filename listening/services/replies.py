@@ -16,7 +16,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,13 +69,13 @@ def _check(mention: Mention, text: str) -> None:
         raise ReplyRefused(_("This mention's source cannot post replies; answer it on its platform."))
 
 
-def mention_reply_send(*, mention: Mention, actor: AbstractBaseUser, text: str, idempotency_key: str) -> OutgoingReply:
+def mention_reply_send(*, mention: Mention, actor: User, text: str, idempotency_key: str) -> OutgoingReply:
     """Post ``text`` as the brand's reply to ``mention``, once per ``idempotency_key``; return the
     attempt (sent, or failed with its error). Raises ReplyRefused when nothing may be posted."""
     text = text.strip()
     _check(mention, text)
     attempt = OutgoingReply(tenant_id=mention.tenant_id, mention=mention, idempotency_key=idempotency_key,
-                            text=text, sent_by=actor)  # type: ignore[misc]
+                            text=text, sent_by=actor)
     try:
         with transaction.atomic():
             # Locked, so that two attempts with different keys do not both start.
@@ -110,7 +110,7 @@ def _finish(attempt: OutgoingReply, *, status: str, error: str = "", external_id
     return attempt
 
 
-def _record_sent(attempt: OutgoingReply, *, mention: Mention, actor: AbstractBaseUser, posted_id: str) -> OutgoingReply:
+def _record_sent(attempt: OutgoingReply, *, mention: Mention, actor: User, posted_id: str) -> OutgoingReply:
     now = timezone.now()
     source = mention.source
     row = MentionRow(

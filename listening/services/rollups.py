@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDay, TruncHour
@@ -11,13 +12,14 @@ from django.db.models.functions import TruncDay, TruncHour
 from listening.models import Mention, VolumeDaily, VolumeHourly
 
 _COUNTED = Q(is_spam=False, is_brand_reply=False)
+_Rollup = TypeVar("_Rollup", VolumeHourly, VolumeDaily)
 
 
 def _floor_hour(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def _refresh(model: type[VolumeHourly] | type[VolumeDaily], trunc: type, step: timedelta,
+def _refresh(model: type[_Rollup], trunc: type, step: timedelta,
              *, tenant_id: int, source_id: int, buckets: set[datetime]) -> None:
     if not buckets:
         return

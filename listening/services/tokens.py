@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,14 +32,14 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def password_fingerprint(user: AbstractBaseUser) -> str:
+def password_fingerprint(user: User) -> str:
     """Changes whenever the user's password does (a digest of its hash, not of the password)."""
     return hashlib.sha256((user.password or "").encode()).hexdigest()
 
 
 def api_token_create(
     *,
-    user: AbstractBaseUser,
+    user: User,
     tenant: Tenant,
     scope: str = TokenScope.READ,
     name: str = "",
@@ -103,7 +103,7 @@ def api_token_authenticate(*, key: str, now: datetime | None = None) -> ApiToken
     return token
 
 
-def api_token_revoke(*, user: AbstractBaseUser, token_id: int, now: datetime | None = None) -> bool:
+def api_token_revoke(*, user: User, token_id: int, now: datetime | None = None) -> bool:
     """Revoke one of the user's own live tokens; False when there is none with this id (another
     user's token included)."""
     now = now or timezone.now()
@@ -111,6 +111,6 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int, now: datetime | N
     return changed == 1
 
 
-def api_tokens_revoke_for_user(*, user: AbstractBaseUser, now: datetime | None = None) -> int:
+def api_tokens_revoke_for_user(*, user: User, now: datetime | None = None) -> int:
     """Revoke every live token of the user (password changed, user deactivated)."""
     return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=now or timezone.now())

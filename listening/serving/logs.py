@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -165,8 +165,13 @@ def redact(text: str, secrets: list[str] | None = None, *, userinfo: bool = Fals
             text = text.replace(value, MASK)
     text = _URL.sub(lambda m: _redact_url(m.group(0), userinfo=userinfo), text)
     for pattern, mask in _PATTERNS:
-        text = pattern.sub(lambda m, mask=mask: m.group("k") + mask, text)
+        text = pattern.sub(_key_then(mask), text)
     return text
+
+
+def _key_then(mask: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps the match's ``k`` group (the credential's name) and masks the rest."""
+    return lambda m: m.group("k") + mask
 
 
 class RedactSecrets(logging.Filter):

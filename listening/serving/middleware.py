@@ -34,7 +34,9 @@ def request_id_for(request: HttpRequest) -> str:
 def _user_id_if_known(request: HttpRequest) -> int | None:
     """The user's id when the request already looked the user up; logging never costs a query."""
     user = getattr(request, "user", None)
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+    # A SimpleLazyObject not yet evaluated holds ``empty`` (its private ``_wrapped``, not in the
+    # stubs; reading it does not evaluate the object).
+    if user is None or (isinstance(user, SimpleLazyObject) and getattr(user, "_wrapped", None) is empty):
         return None
     return user.pk if user.is_authenticated else None
 
@@ -49,7 +51,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_for(request)
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # Dengar's own request attribute
         started = time.monotonic()
         with bound_log_context(request_id=request_id, method=request.method, path=request.path) as context:
             response = self.get_response(request)
@@ -78,7 +80,7 @@ class RequestLogMiddleware:
         # The tenant of a tenant route, as written in its URL (API: tenant_slug; dashboard: slug).
         slug = kwargs.get("tenant_slug") or kwargs.get("slug")
         if isinstance(slug, str):
-            request.log_tenant = slug  # type: ignore[attr-defined]
+            request.log_tenant = slug  # type: ignore[attr-defined]  # Dengar's own request attribute
             log_context()["tenant"] = slug
         return None
 
@@ -114,7 +116,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         nonce = secrets.token_urlsafe(16)
-        request.csp_nonce = nonce  # type: ignore[attr-defined]
+        request.csp_nonce = nonce  # type: ignore[attr-defined]  # Dengar's own request attribute
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = content_security_policy(nonce)

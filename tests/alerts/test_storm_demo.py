@@ -22,8 +22,8 @@ def mock_source(tenant, brand, *, scenario: str, seed: int, rate: float, anchor:
         "seed": seed, "scenario": scenario, "brand": brand.name, "brand_handle": "brand_care",
         "rate_per_hour": rate, "anchor": anchor, "backfill_days": 35, "max_items": 5000,
     })
-    return factories.SourceFactory(tenant=tenant, brand=brand, name=f"{scenario} (mock)",
-                                   kind="mock", config=config)
+    return factories.SourceFactory.create(tenant=tenant, brand=brand, name=f"{scenario} (mock)",
+                                          kind="mock", config=config)
 
 
 def poll_until_caught_up(source: Source) -> None:

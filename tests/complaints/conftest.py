@@ -14,8 +14,8 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 
-def jakarta(*args: int) -> datetime:
-    return datetime(*args, tzinfo=JAKARTA)
+def jakarta(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=JAKARTA)
 
 
 def office_hours(tenant: Tenant, *, policy: str | None = None, target: int = 120) -> Tenant:
@@ -33,7 +33,7 @@ def office_hours(tenant: Tenant, *, policy: str | None = None, target: int = 120
 def complaint(world, *, status: str = ComplaintStatus.OPEN, **fields) -> Mention:
     values = {"source": world.acme_source, "brand": world.acme_brand, "is_complaint": True,
               "complaint_status": status, "text": "My Acme order arrived broken", **fields}
-    mention = factories.MentionFactory(**values)
+    mention = factories.MentionFactory.create(**values)
     mention.tenant = world.acme
     return mention
 

@@ -19,8 +19,8 @@ def office(tz: ZoneInfo = JKT, **kw) -> BusinessCalendar:
     return BusinessCalendar.build(tz=tz, start=time(9), end=time(18), weekdays=range(5), **kw)
 
 
-def at(tz: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=tz)
+def at(tz: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=tz)
 
 
 # 2026-11-23 is a Monday.

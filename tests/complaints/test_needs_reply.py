@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.core.management import call_command
@@ -150,7 +149,7 @@ def waiting(world, kind: str, *, days: int = 3, **fields) -> Mention:
               "reply_kind": kind, "published_at": timezone.now() - timedelta(days=days)}
     if kind == "complaint":
         values.update(is_complaint=True, complaint_status=ComplaintStatus.OPEN)
-    return cast(Mention, factories.MentionFactory(**{**values, **fields}))
+    return factories.MentionFactory.create(**{**values, **fields})
 
 
 def overdue_count(tenant) -> int:

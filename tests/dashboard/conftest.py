@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -12,8 +12,8 @@ from listening.models import Source, Tenant, VolumeHourly
 
 
 @pytest.fixture
-def client_for() -> Callable[[AbstractUser], Client]:
-    def make(user: AbstractUser) -> Client:
+def client_for() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
         client = Client()
         client.force_login(user)
         return client

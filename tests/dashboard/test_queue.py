@@ -22,7 +22,7 @@ BULK = "/t/acme/bulk-actions/"
 
 
 def complaint(world, *, status=S.OPEN, hours_ago=5, **fields) -> Mention:
-    return factories.MentionFactory(
+    return factories.MentionFactory.create(
         source=world.acme_source, brand=world.acme_brand, is_complaint=True, complaint_status=status,
         published_at=timezone.now() - timedelta(hours=hours_ago), **fields)
 

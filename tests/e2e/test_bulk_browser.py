@@ -29,7 +29,7 @@ def test_an_analyst_resolves_two_complaints_in_bulk_after_confirming(
     texts = ["My parcel never came, third week now", "Refund still not in my account",
              "App logs me out every hour"]
     complaints = [
-        factories.MentionFactory(
+        factories.MentionFactory.create(
             source=world.acme_source, brand=world.acme_brand, is_complaint=True, lang="en",
             sentiment="negative", complaint_status=ComplaintStatus.OPEN, text=text,
             published_at=now - timedelta(hours=5 + i),

@@ -54,14 +54,14 @@ def beat(every: float) -> Iterator[dict[str, Worker]]:
 
 
 def slow_backfill_source(slug: str, *, hours: int, max_items: int, latency: float) -> tuple[Source, dict, dict]:
-    tenant = factories.TenantFactory(slug=slug)
+    tenant = factories.TenantFactory.create(slug=slug)
     config = MockAdapter.config_schema.validate({
         "seed": 11, "scenario": "steady", "rate_per_hour": 120, "max_items": max_items,
         "latency_seconds": latency, "anchor": timezone.now().isoformat(),
     })
     start = {"slot": int(timezone.now().timestamp()) // SLOT - hours * 12}
-    source = factories.SourceFactory(tenant=tenant, kind="mock", config=config, cursor=start,
-                                     next_poll_at=timezone.now())
+    source = factories.SourceFactory.create(tenant=tenant, kind="mock", config=config, cursor=start,
+                                            next_poll_at=timezone.now())
     Source.all_tenants.exclude(pk=source.pk).update(paused=True)
     return source, config, start
 
@@ -97,6 +97,7 @@ def drained(source: Source) -> bool:
 
 def assert_each_mention_once(source: Source, config: dict, start: dict) -> None:
     source.refresh_from_db()
+    assert source.cursor is not None
     stored = list(Mention.all_tenants.filter(source=source).values_list("external_id", flat=True))
     assert len(stored) == len(set(stored)), "a mention was stored twice"
     assert set(stored) == expected_ids(config, start, source.cursor["slot"]), "mentions were lost"

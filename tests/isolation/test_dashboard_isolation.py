@@ -49,7 +49,8 @@ def discover_routes(urlconf: object | None = None) -> list[Route]:
                 assert p.name, f"dashboard route {p.pattern} needs a name to be checked"
                 found.append(Route(":".join((*namespaces, p.name)), names))
 
-    walk(get_resolver(urlconf).url_patterns, (), ())
+    # Django takes a urlconf module as well as its dotted path; the stub says str only.
+    walk(get_resolver(urlconf).url_patterns, (), ())  # type: ignore[arg-type]
     return found
 
 
@@ -57,7 +58,7 @@ def acme_ids(world) -> dict[str, object]:
     """A real acme object for every id kwarg a dashboard route may take."""
     return {
         "slug": world.acme.slug,
-        "mention_id": factories.MentionFactory(source=world.acme_source, text="acme secret").pk,
+        "mention_id": factories.MentionFactory.create(source=world.acme_source, text="acme secret").pk,
         "source_id": world.acme_source.pk,
         "brand_id": world.acme_brand.pk,
     }
@@ -124,7 +125,7 @@ def _leaky_tenant_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 _leaky_urlconf = types.ModuleType("leaky_urlconf")
-_leaky_urlconf.urlpatterns = [  # type: ignore[attr-defined]
+_leaky_urlconf.urlpatterns = [  # type: ignore[attr-defined]  # a module made at run time
     path("login/", lambda request: HttpResponse("login"), name="login"),
     path("", include(([path("t/<slug:slug>/leak/", _leaky_tenant_view, name="leak")],
                       NAMESPACE))),

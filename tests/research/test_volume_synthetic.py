@@ -32,7 +32,9 @@ def test_a_steady_series_loses_a_deep_fall_quickly_and_no_fall_is_never_found() 
     deep, none = sorted(result.cells, key=lambda c: c.keep)
     # Starts from the end of the warm-up plus a window, every 23 h, while a whole window still fits.
     assert deep.declines == none.declines == len(range(7 * 24 + 48, len(steady) - 48, 23))
+    assert deep.recall is not None
     assert deep.recall >= 0.9
+    assert deep.median_delay_hours is not None
     assert deep.median_delay_hours <= 12
     # Keeping everything is no fall: a "hit" there could only be a false alert inside the window.
     assert none.recall == 0.0

@@ -108,6 +108,8 @@ class _Bounded:
     deadline: float | None = None
     read_timeout: float | None = None
 
+    # [misc] below: super() is the socket class this is mixed into, which mypy cannot see.
+
     def recv(self, *args: Any) -> bytes:
         return _bounded(self, super().recv, *args)  # type: ignore[misc]
 
@@ -163,7 +165,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
     def connect(self) -> None:
         # The Host header still names the configured host (self.host): only the socket is pinned.
-        self.sock = _connect(self.host, self._addresses, self.port, self.timeout, self.source_address,
+        self.sock = _connect(self.host, self._addresses, self.port, self.timeout,
+                             self.source_address,  # type: ignore[attr-defined]  # set by __init__; not in typeshed
                              self._deadline)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -175,7 +178,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._addresses, self._tls, self._deadline = addresses, tls, deadline
 
     def connect(self) -> None:
-        sock = _connect(self.host, self._addresses, self.port, self.timeout, self.source_address,
+        sock = _connect(self.host, self._addresses, self.port, self.timeout,
+                        self.source_address,  # type: ignore[attr-defined]  # set by __init__; not in typeshed
                         self._deadline)
         # The certificate is verified against the configured host name, as without pinning.
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import OperationalError
 
 from listening.services.alert_delivery import alert_delivery_attempt, deliveries_requeue_lost
@@ -37,7 +37,7 @@ def alerts_sweep() -> dict[str, int]:
     retry_backoff=2,
     max_retries=20,  # the service decides when to give up (ALERT_DELIVERY_MAX_ATTEMPTS)
 )
-def alert_deliver(self: object, delivery_id: int, attempt: int | None = None) -> str:
+def alert_deliver(self: Task, delivery_id: int, attempt: int | None = None) -> str:
     """Make one attempt at one alert notification; on a transient failure, queue the next one.
 
     ``attempt`` numbers the attempt this task is for: a copy of a task whose attempt was made
@@ -45,6 +45,6 @@ def alert_deliver(self: object, delivery_id: int, attempt: int | None = None) ->
     outcome = alert_delivery_attempt(delivery_id=delivery_id, attempt=attempt)
     if outcome.retry_in is not None:
         logger.info("alert delivery %s: retrying in %.0f s", delivery_id, outcome.retry_in)
-        raise self.retry(  # type: ignore[attr-defined]
+        raise self.retry(
             countdown=outcome.retry_in, args=(delivery_id,), kwargs={"attempt": outcome.next_attempt})
     return outcome.status

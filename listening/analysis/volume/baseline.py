@@ -121,8 +121,8 @@ def _lagged_median(a: np.ndarray, lags: list[int], fill_below: int = 0) -> tuple
     cols = [_shifted(a, lag, fill_below) for lag in lags]
     size = len(cols)
     count = np.zeros(a.shape, dtype=np.int64)
-    for c in cols:
-        count += np.isfinite(c)
+    for col in cols:
+        count += np.isfinite(col)
     network = _NETWORKS.get(size)
     if network is None:
         med, count = masked_median(np.stack(cols, axis=-1))

@@ -18,7 +18,9 @@ the statistics and reported as their own signal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 
@@ -112,13 +114,15 @@ class CoreState:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> CoreState:
-        kwargs: dict[str, object] = {"t": int(data["t"])}  # type: ignore[call-overload]
+    def from_dict(cls, data: Mapping[str, Any]) -> CoreState:
+        """The state ``to_dict`` wrote, read back from JSON."""
+        kwargs: dict[str, Any] = {"t": int(data["t"])}
         for f in fields(cls):
             if f.name == "t":
                 continue
-            shape = tuple(data[f.name + "_shape"])  # type: ignore[arg-type]
+            shape = tuple(data[f.name + "_shape"])
             raw = data[f.name]
+            arr: np.ndarray
             if f.name in INT_FIELDS:
                 arr = np.array(raw, dtype=np.int64)
             elif f.name in BOOL_FIELDS or f.name == "ring_ok":
@@ -126,7 +130,7 @@ class CoreState:
             else:
                 arr = np.array([np.nan if v is None else v for v in raw], dtype=float)
             kwargs[f.name] = arr.reshape(shape)
-        return cls(**kwargs)  # type: ignore[arg-type]
+        return cls(**kwargs)
 
 
 @dataclass

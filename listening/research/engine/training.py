@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def fit_nblr(x, y: list[str], c: float, alpha: float = 1.0, seed: int = 0) -> On
     return OneVsRest(classes, np.vstack(coefs), np.asarray(biases))
 
 
-def train(config: TrainConfig) -> dict[str, object]:
+def train(config: TrainConfig) -> dict[str, Any]:
     """Fit both models and return the weight file's content."""
     sent_rows = read_rows(config.sentiment_csv)
     spam_rows = [
@@ -192,7 +193,7 @@ def train(config: TrainConfig) -> dict[str, object]:
     }
 
 
-def write(content: dict[str, object], path: str | Path) -> int:
+def write(content: dict[str, Any], path: str | Path) -> int:
     text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(text, encoding="utf-8")

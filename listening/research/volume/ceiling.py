@@ -79,7 +79,7 @@ class Hourly:
         return max(1, math.ceil(hours * HOUR / self.step_seconds - 1e-9))
 
 
-def hourly(timestamps: Sequence[datetime], values: Sequence[float], step_seconds: int) -> Hourly:
+def hourly(timestamps: Sequence[datetime], values: Sequence[float] | np.ndarray, step_seconds: int) -> Hourly:
     """Sums of consecutive blocks of an hour's worth of steps (a trailing partial block is dropped)."""
     x = np.asarray(values, dtype=float)
     if step_seconds >= HOUR:

@@ -83,7 +83,7 @@ def thin(values: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarr
 
 
 def synthetic_declines(
-    controls: Sequence[tuple[str, Sequence[float], int]], *, keeps: Sequence[float] = KEEPS,
+    controls: Sequence[tuple[str, Sequence[float] | np.ndarray, int]], *, keeps: Sequence[float] = KEEPS,
     levels: Sequence[float] = LEVELS, every_hours: float = EVERY_HOURS, window_hours: float = WINDOW_HOURS,
     sensitivity: str = "normal", seed: int = 0,
 ) -> SyntheticResult:

@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from listening.models import Brand, BrandAccount, Source, Tenant
 from listening.models.brands import normalise_handle
 from listening.scoping import tenant_scope
-from listening.selectors.response import ResponseMetrics, response_metrics
+from listening.selectors.response import ResponseMetrics, Scope, response_metrics
 from listening.services.ingestion import mentions_ingest
 from workers.adapters import registry
 from workers.adapters.base import RawMention
@@ -170,7 +170,9 @@ class Command(BaseCommand):
         )
         since = min(t.created_at for t in tweets)
         until = max(t.created_at for t in tweets) + timedelta(seconds=1)
-        for scope, title in (("all", "Conversations started by customers"), ("complaints", "Complaints")):
+        scopes: tuple[tuple[Scope, str], ...] = (
+            ("all", "Conversations started by customers"), ("complaints", "Complaints"))
+        for scope, title in scopes:
             with tenant_scope(tenant):
                 metrics = response_metrics(tenant=tenant, since=since, until=until, scope=scope,
                                            source=source).overall

@@ -64,6 +64,6 @@ class Command(BaseCommand):
         for line in config.log:
             self.stdout.write(line)
         self.stdout.write(
-            f"wrote {opts['output']}: {len(content['buckets'])} weighted buckets, "  # type: ignore[arg-type]
+            f"wrote {opts['output']}: {len(content['buckets'])} weighted buckets, "
             f"{size / 1e6:.2f} MB in {time.perf_counter() - start:.0f}s"
         )
