@@ -7,6 +7,8 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("login/", auth_views.LoginView.as_view(template_name="dashboard/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # set_language: the dashboard's language switcher posts here (a cookie, then back to the page).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("listening.api.urls")),
     path("", include("dashboard.urls")),
 ]
