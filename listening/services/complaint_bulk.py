@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from listening.models import BulkAction, BulkActionKind, ComplaintEvent, Mention, Tenant
 from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import TenantScopeMissing, current_tenant, scope_of
 from listening.selectors.complaint_queue import bulk_changes
 from listening.selectors.response import is_tenant_member
 from listening.services.corrections import correction_create
@@ -118,7 +119,8 @@ def complaints_bulk_apply(
 ) -> BulkAction:
     """Apply ``action`` to every mention of ``selection`` (the tenant's) it would change, and
     record it. Raises BulkTooLarge past the action's limit, BulkAssigneeNotMember for an assignee
-    outside the tenant."""
+    outside the tenant. Runs in ``tenant``'s scope."""
+    scope_of(tenant)
     if action not in K.values:
         raise ValueError(f"unknown bulk action {action!r}")
     if action == K.ASSIGN and assignee is not None and not is_tenant_member(
@@ -132,8 +134,8 @@ def complaints_bulk_apply(
             "At most %(limit)d complaint can change in one action: narrow the filters.",
             "At most %(limit)d complaints can change in one action: narrow the filters.", limit,
         ) % {"limit": limit})
-    bulk = BulkAction.all_tenants.create(
-        tenant=tenant, action=action, actor=actor, assignee=assignee, note=note,
+    bulk = BulkAction.objects.create(
+        action=action, actor=actor, assignee=assignee, note=note,
         requested=selection.count() if requested is None else requested,
     )
     # Each complaint's history names the bulk action that changed it.
@@ -142,8 +144,8 @@ def complaints_bulk_apply(
     for batch in _batches(ids):
         # Locked, and checked again: a row someone changed since it was counted is left alone.
         rows = list(
-            Mention.all_tenants.select_for_update()
-            .filter(condition, tenant_id=tenant.pk, id__in=batch).order_by("id")
+            Mention.objects.select_for_update()
+            .filter(condition, id__in=batch).order_by("id")
             .values_list("id", "complaint_status", "assigned_to_id", "is_complaint")
         )
         _apply_batch(tenant=tenant, actor=actor, action=action, rows=rows, assignee=assignee,
@@ -161,7 +163,7 @@ def _apply_batch(*, tenant: Tenant, actor: User, action: str,
         return
     events: list[ComplaintEvent] = []
     if action == K.ASSIGN:
-        Mention.all_tenants.filter(tenant_id=tenant.pk, id__in=[r[0] for r in rows]).update(
+        Mention.objects.filter(id__in=[r[0] for r in rows]).update(
             assigned_to=assignee)
         events = [ComplaintEvent(tenant_id=tenant.pk, mention_id=i, action=ComplaintAction.ASSIGNED,
                                  from_status=status, to_status=status, actor=actor,
@@ -173,17 +175,17 @@ def _apply_batch(*, tenant: Tenant, actor: User, action: str,
         for i, status, _assigned, _c in rows:
             by_status[status].append(i)
         for status, ids in by_status.items():
-            Mention.all_tenants.filter(tenant_id=tenant.pk, id__in=ids, complaint_status=status).update(
+            Mention.objects.filter(id__in=ids, complaint_status=status).update(
                 complaint_status=target)
         events = [ComplaintEvent(tenant_id=tenant.pk, mention_id=i, action=_ACTION_INTO[target],
                                  from_status=status, to_status=target, actor=actor, note=note)
                   for i, status, _assigned, _c in rows]
-    ComplaintEvent.all_tenants.bulk_create(events)
+    ComplaintEvent.objects.bulk_create(events)
     if action in _RELABELS:
         # As complaint_dismiss and a relabel on one mention: a correction per complaint label,
         # which (for "not a complaint") also dismisses an open or answered one.
         relabel = [i for i, _status, _assigned, is_complaint in rows if is_complaint]
-        for mention in Mention.all_tenants.filter(tenant_id=tenant.pk, id__in=relabel).order_by("id"):
+        for mention in Mention.objects.filter(id__in=relabel).order_by("id"):
             correction_create(mention=mention, field="complaint", value="not_complaint", user=actor)
 
 
@@ -198,22 +200,23 @@ class UndoResult:
 def bulk_action_undo(*, bulk_action: BulkAction, actor: User) -> UndoResult:
     """Put back what ``bulk_action`` changed, once. A row changed again since (its status,
     assignee or label is no longer what the action left) is left as it is and counted as skipped.
-    Raises BulkAlreadyUndone when it was undone already (by anyone)."""
-    tenant_id = bulk_action.tenant_id
-    claimed = BulkAction.all_tenants.filter(
-        pk=bulk_action.pk, tenant_id=tenant_id, undone_at__isnull=True
-    ).update(undone_at=timezone.now(), undone_by=actor)
+    Raises BulkAlreadyUndone when it was undone already (by anyone). Runs in the bulk action's
+    tenant's scope."""
+    if bulk_action.tenant_id != current_tenant().pk:
+        raise TenantScopeMissing("The bulk action is not the scope's tenant's")
+    claimed = BulkAction.objects.filter(pk=bulk_action.pk, undone_at__isnull=True).update(
+        undone_at=timezone.now(), undone_by=actor)
     if claimed != 1:
         raise BulkAlreadyUndone(_("This bulk action was undone already."))
     previous: dict[str, list[Any]] = (
-        BulkAction.all_tenants.filter(pk=bulk_action.pk).values_list("previous", flat=True).get()
+        BulkAction.objects.filter(pk=bulk_action.pk).values_list("previous", flat=True).get()
     )
     restored: set[int] = set()
     ids = sorted(int(i) for i in previous)
     for batch in _batches(ids):
         restored |= _undo_batch(bulk_action=bulk_action, actor=actor,
                                 previous={i: previous[str(i)] for i in batch})
-    BulkAction.all_tenants.filter(pk=bulk_action.pk).update(restored=len(restored))
+    BulkAction.objects.filter(pk=bulk_action.pk).update(restored=len(restored))
     bulk_action.refresh_from_db()
     return UndoResult(bulk_action=bulk_action, restored=len(restored), skipped=len(ids) - len(restored))
 
@@ -225,8 +228,8 @@ def _undo_batch(*, bulk_action: BulkAction, actor: User,
     note = _("Undo of bulk action #%(id)d") % {"id": bulk_action.pk}
     current = {
         i: (status, assigned, is_complaint)
-        for i, status, assigned, is_complaint in Mention.all_tenants.select_for_update()
-        .filter(tenant_id=tenant_id, id__in=list(previous)).order_by("id")
+        for i, status, assigned, is_complaint in Mention.objects.select_for_update()
+        .filter(id__in=list(previous)).order_by("id")
         .values_list("id", "complaint_status", "assigned_to_id", "is_complaint")
     }
     events: list[ComplaintEvent] = []
@@ -238,8 +241,8 @@ def _undo_batch(*, bulk_action: BulkAction, actor: User,
             if assigned == bulk_action.assignee_id:
                 by_assignee[previous[i][1]].append(i)
         for was, ids in by_assignee.items():
-            Mention.all_tenants.filter(tenant_id=tenant_id, id__in=ids,
-                                       assigned_to_id=bulk_action.assignee_id).update(assigned_to_id=was)
+            Mention.objects.filter(id__in=ids, assigned_to_id=bulk_action.assignee_id).update(
+                assigned_to_id=was)
             events += [ComplaintEvent(tenant_id=tenant_id, mention_id=i, action=ComplaintAction.ASSIGNED,
                                       from_status=current[i][0], to_status=current[i][0], actor=actor,
                                       assignee_id=was, note=note) for i in ids]
@@ -247,7 +250,7 @@ def _undo_batch(*, bulk_action: BulkAction, actor: User,
     else:
         restored = _undo_statuses(bulk_action=bulk_action, actor=actor, previous=previous,
                                   current=current, events=events, note=note)
-    ComplaintEvent.all_tenants.bulk_create(events)
+    ComplaintEvent.objects.bulk_create(events)
     return restored
 
 
@@ -272,13 +275,13 @@ def _undo_statuses(*, bulk_action: BulkAction, actor: User, previous: dict[int, 
             relabel.append(i)
         restored.add(i)
     for (left, was), ids in moves.items():
-        Mention.all_tenants.filter(tenant_id=tenant_id, id__in=ids, complaint_status=left).update(
+        Mention.objects.filter(id__in=ids, complaint_status=left).update(
             complaint_status=was)
         events += [ComplaintEvent(tenant_id=tenant_id, mention_id=i, action=_ACTION_INTO[was],
                                   from_status=left, to_status=was, actor=actor, note=note) for i in ids]
     # The label goes back the way it came, as a correction: the learner sees the team's last word.
     # The status is restored first, so the correction finds it no longer dismissed and moves it
     # no further.
-    for mention in Mention.all_tenants.filter(tenant_id=tenant_id, id__in=relabel).order_by("id"):
+    for mention in Mention.objects.filter(id__in=relabel).order_by("id"):
         correction_create(mention=mention, field="complaint", value="complaint", user=actor)
     return restored

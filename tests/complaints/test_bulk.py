@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from listening.models import BulkAction, ComplaintEvent, Correction, Mention
 from listening.models.mentions import ComplaintStatus as S
-from listening.scoping import tenant_scope
+from listening.scoping import TenantScopeMissing, tenant_scope
 from listening.selectors.complaint_queue import bulk_selection
 from listening.selectors.mentions import MentionFilters
 from listening.services import complaint_bulk
@@ -28,6 +28,11 @@ BASE = "/api/v1/tenants/acme/complaint-bulk-actions/"
 
 def _status(mention: Mention) -> str:
     return Mention.all_tenants.values_list("complaint_status", flat=True).get(pk=mention.pk)
+
+
+def _undo(world, bulk: BulkAction):
+    with tenant_scope(world.acme):
+        return bulk_action_undo(bulk_action=bulk, actor=world.owner)
 
 
 def _apply(world, action: str, mentions: list[Mention], **kwargs) -> BulkAction:
@@ -54,21 +59,21 @@ def test_resolving_changes_only_open_and_answered_complaints_and_records_each(wo
 def test_undo_puts_back_exactly_what_the_action_changed_once(world):
     open_, answered = complaint(world), complaint(world, status=S.ANSWERED)
     bulk = _apply(world, "resolve", [open_, answered])
-    result = bulk_action_undo(bulk_action=bulk, actor=world.owner)
+    result = _undo(world, bulk)
     assert (result.restored, result.skipped) == (2, 0)
     assert [_status(open_), _status(answered)] == [S.OPEN, S.ANSWERED]
     bulk.refresh_from_db()
     assert bulk.undone_by == world.owner
     assert bulk.undone_at is not None
     with pytest.raises(BulkAlreadyUndone):
-        bulk_action_undo(bulk_action=bulk, actor=world.owner)
+        _undo(world, bulk)
 
 
 def test_undo_leaves_alone_a_complaint_changed_again_since(world):
     first, second = complaint(world), complaint(world)
     bulk = _apply(world, "resolve", [first, second])
     Mention.all_tenants.filter(pk=second.pk).update(complaint_status=S.DISMISSED)
-    result = bulk_action_undo(bulk_action=bulk, actor=world.owner)
+    result = _undo(world, bulk)
     assert (result.restored, result.skipped) == (1, 1)
     assert [_status(first), _status(second)] == [S.OPEN, S.DISMISSED]
 
@@ -80,7 +85,7 @@ def test_assigning_and_undoing_restores_each_previous_assignee(world):
     assert bulk.changed == 2
     assert set(Mention.all_tenants.filter(pk__in=[mine.pk, nobodys.pk])
                .values_list("assigned_to_id", flat=True)) == {world.viewer.pk}
-    bulk_action_undo(bulk_action=bulk, actor=world.owner)
+    _undo(world, bulk)
     assigned = dict(Mention.all_tenants.values_list("pk", "assigned_to_id"))
     assert assigned == {mine.pk: world.owner.pk, nobodys.pk: None, already.pk: world.viewer.pk}
 
@@ -97,7 +102,7 @@ def test_marking_not_a_complaint_records_a_correction_per_mention_as_a_relabel_d
     assert [_status(open_), _status(resolved)] == [S.DISMISSED, S.RESOLVED]
     assert not Mention.all_tenants.filter(is_complaint=True).exists()
 
-    bulk_action_undo(bulk_action=bulk, actor=world.owner)
+    _undo(world, bulk)
     assert [_status(open_), _status(resolved)] == [S.OPEN, S.RESOLVED]
     assert Mention.all_tenants.filter(is_complaint=True).count() == 2
     latest = Correction.all_tenants.filter(mention=open_).order_by("-id").first()
@@ -143,6 +148,18 @@ def test_another_tenants_mention_in_a_selection_is_never_touched(world):
     assert bulk.changed == 1
     assert _status(theirs) == S.OPEN
     assert not ComplaintEvent.all_tenants.filter(mention=theirs).exists()
+
+
+def test_a_bulk_action_is_applied_and_undone_only_in_its_own_tenants_scope(world):
+    open_ = complaint(world)
+    with tenant_scope(world.globex), pytest.raises(TenantScopeMissing):
+        complaints_bulk_apply(tenant=world.acme, actor=world.owner, action="resolve",
+                              selection=Mention.all_tenants.filter(pk=open_.pk))
+    bulk = _apply(world, "resolve", [open_])
+    with tenant_scope(world.globex), pytest.raises(TenantScopeMissing):
+        bulk_action_undo(bulk_action=bulk, actor=world.owner)
+    assert _status(open_) == S.RESOLVED
+    assert BulkAction.all_tenants.get().undone_at is None
 
 
 # --- the API -------------------------------------------------------------------------------------
