@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from listening import figures
 from listening.models import Source, Tenant
@@ -12,6 +14,21 @@ from listening.models.tenancy import OVERDUE_REPLY_KINDS
 from listening.selectors.sources import source_feed_notes
 
 register = template.Library()
+
+# The languages the analysis tells apart, by name: a brand team reads "Indonesian", not "id".
+LANGUAGE_NAMES: dict[str, Promise] = {
+    "id": _("Indonesian"),
+    "ms": _("Malay"),
+    "en": _("English"),
+}
+
+
+@register.filter
+def language_name(code: str | None) -> str:
+    """A mention's language code as the language's name in the reader's language; unknown codes as they are."""
+    if not code:
+        return ""
+    return str(LANGUAGE_NAMES.get(code, code))
 
 
 @register.filter

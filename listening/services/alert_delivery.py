@@ -23,6 +23,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from listening import figures
 from listening.jsonsafe import json_dumps, json_safe
@@ -187,7 +188,7 @@ def deliver(*, channel: AlertChannel, alert: Alert, event: str, now: datetime,
 
 
 def _subject(alert: Alert, event: str) -> str:
-    prefix = "Resolved" if event == DeliveryEvent.RESOLVED else alert.get_severity_display()
+    prefix = gettext("Resolved") if event == DeliveryEvent.RESOLVED else alert.get_severity_display()
     return f"[Dengar · {alert.tenant.name}] {prefix}: {alert.title}"
 
 
@@ -195,7 +196,8 @@ def _send_email(*, channel: AlertChannel, alert: Alert, event: str) -> None:
     recipients = [a.strip() for a in channel.target.split(",") if a.strip()]
     # Times in the tenant's zone, with the zone: the team reads them beside its own pages.
     opened = figures.local_time(alert.opened_at, alert.tenant.timezone)
-    body = f"{alert.title}\n\n{alert.explanation}\n\nStatus: {event}. Opened {opened}."
+    body = f"{alert.title}\n\n{alert.explanation}\n\n" + gettext("Status: %(event)s. Opened %(opened)s.") % {
+        "event": event, "opened": opened}
     try:
         send_mail(_subject(alert, event), body, settings.DEFAULT_FROM_EMAIL, recipients)
     except OSError as exc:  # smtplib.SMTPException is an OSError

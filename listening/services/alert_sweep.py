@@ -364,13 +364,15 @@ def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict
                       steps: int = 0) -> Condition:
     kind = AlertKind.DECLINE if direction == "down" else AlertKind.SURGE
     subject = tenant.name if brand_id is None else brand_names.get(brand_id, f"brand {brand_id}")
-    verb = "falling" if direction == "down" else "surging"
     scope = "tenant" if brand_id is None else f"brand:{brand_id}"
     data: dict[str, object] = {"brand_id": brand_id, "direction": direction,
                                "sensitivity": sensitivity, "feedback_steps": steps}
     parts = []
     if alert is None:
-        parts.append(f"Mentions of {subject} are {verb} against their usual level.")
+        parts.append((gettext("Mentions of %(subject)s are falling against their usual level.")
+                      if direction == "down" else
+                      gettext("Mentions of %(subject)s are surging against their usual level."))
+                     % {"subject": subject})
         a, b = part_x.shape[1] - 6, part_x.shape[1]
     else:
         parts.append(alert.explanation)
@@ -400,7 +402,7 @@ def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict
                               "expected": top.expected}
     if excluded:
         left_out = ", ".join(f"{sources[s].name} ({state})" for s, state in excluded.items() if s in sources)
-        parts.append(f"Left out of this count: {left_out}.")
+        parts.append(gettext("Left out of this count: %(sources)s.") % {"sources": left_out})
         data["excluded_sources"] = sorted(excluded)
     if steps:
         parts.append(gettext("After the team's feedback, these alerts are %(steps)d step(s) less "
@@ -408,7 +410,9 @@ def _volume_condition(*, tenant: Tenant, brand_id: int | None, brand_names: dict
                      % {"steps": steps, "sensitivity": sensitivity})
     severe = alert is not None and direction == "down" and alert.relative_change <= -0.5
     return Condition(
-        key=f"{kind}:{scope}", kind=kind, title=f"Mentions of {subject} are {verb}",
+        key=f"{kind}:{scope}", kind=kind,
+        title=(gettext("Mentions of %(subject)s are falling") if direction == "down"
+               else gettext("Mentions of %(subject)s are surging")) % {"subject": subject},
         explanation=" ".join(parts), severity="critical" if severe else "warning", data=data,
     )
 
@@ -453,12 +457,13 @@ def unanswered_conditions(*, tenants: Iterable[Tenant], now: datetime) -> dict[i
         target = tenant.response_target_minutes
         out[tenant.pk] = [Condition(
             key="unanswered:tenant", kind=AlertKind.UNANSWERED,
-            title=f"{n} {figures.waiting_noun(n, tenant.overdue_counts)} without a brand reply",
-            explanation=(f"{n} {figures.waiting_noun(n, tenant.overdue_counts)} waiting past the "
-                         + gettext("%(target)s response target (counted in business hours); the "
-                                   "oldest has waited %(waited)s (wall-clock).")
-                         % {"target": figures.duration(target * 60),
-                            "waited": figures.duration(waited.total_seconds())}),
+            title=gettext("%(n)d %(what)s without a brand reply")
+            % {"n": n, "what": figures.waiting_noun(n, tenant.overdue_counts)},
+            explanation=gettext("%(n)d %(what)s waiting past the %(target)s response target (counted in "
+                                "business hours); the oldest has waited %(waited)s (wall-clock).")
+                         % {"n": n, "what": figures.waiting_noun(n, tenant.overdue_counts),
+                            "target": figures.duration(target * 60),
+                            "waited": figures.duration(waited.total_seconds())},
             severity="critical" if waited > timedelta(minutes=4 * target) else "warning",
             data={"count": n, "oldest_at": oldest.isoformat(), "target_minutes": target},
         )]

@@ -176,7 +176,7 @@ def test_the_tenant_page_lists_the_newest_mentions_with_their_badges(client_for,
     assert "Answered after 40" in newest
     assert "Complaint" in newest
     assert "Negative" in newest
-    assert ">en<" in newest
+    assert ">English<" in newest  # the language by name, not its code
     assert "Spam" in newest
     assert "Brand reply" in newest
 
