@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from listening.models import Alert, AlertEvent
 from listening.models.alerts import AlertEventAction, AlertFeedback, AlertKind, FeedbackVerdict
+from listening.scoping import TenantScopeMissing, current_tenant
 
 WINDOW_DAYS = 30
 ANSWERS_PER_STEP = 3
@@ -41,15 +42,18 @@ NEGATIVE = (FeedbackVerdict.NOT_USEFUL, FeedbackVerdict.WRONG)
 def alert_feedback_give(*, alert: Alert, user: AbstractBaseUser | AnonymousUser, verdict: str, note: str = "",
                         now: datetime | None = None) -> AlertFeedback:
     """Record ``user``'s verdict on ``alert`` (replacing their earlier one) and an event in
-    the alert's history. Any alert, live or resolved: a false alarm is often known afterwards."""
+    the alert's history. Any alert, live or resolved: a false alarm is often known afterwards.
+    Runs in the alert's tenant's scope."""
+    if alert.tenant_id != current_tenant().pk:
+        raise TenantScopeMissing("The alert is not the scope's tenant's")
     if verdict not in FeedbackVerdict.values:
         raise ValueError(f"unknown verdict {verdict!r}")
     if not isinstance(user, AbstractBaseUser):
         raise ValueError("feedback needs a signed-in user")
     now = now or timezone.now()
     with transaction.atomic():
-        feedback, created = AlertFeedback.all_tenants.select_for_update().get_or_create(
-            tenant_id=alert.tenant_id, alert=alert, user=user,
+        feedback, created = AlertFeedback.objects.select_for_update().get_or_create(
+            alert=alert, user=user,
             defaults={"alert_key": alert.key, "verdict": verdict, "note": note,
                       "created_at": now, "updated_at": now},
         )
@@ -57,8 +61,8 @@ def alert_feedback_give(*, alert: Alert, user: AbstractBaseUser | AnonymousUser,
             feedback.verdict, feedback.note, feedback.updated_at = verdict, note, now
             feedback.save(update_fields=["verdict", "note", "updated_at"])
         label = FeedbackVerdict(verdict).label
-        AlertEvent.all_tenants.create(
-            tenant_id=alert.tenant_id, alert=alert, action=AlertEventAction.FEEDBACK,
+        AlertEvent.objects.create(
+            alert=alert, action=AlertEventAction.FEEDBACK,
             by=user,  # type: ignore[misc]  # the stubs type it as the default User model
             at=now,
             note=(f"{label}: {note}" if note else label)[:200],

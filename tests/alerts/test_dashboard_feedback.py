@@ -6,6 +6,7 @@ import pytest
 
 from listening.models import Alert, AlertEvent
 from listening.models.alerts import AlertFeedback
+from listening.scoping import tenant_scope
 from listening.services.alert_feedback import alert_feedback_give
 from tests import factories
 
@@ -51,7 +52,8 @@ def test_the_tenant_page_offers_feedback_on_live_alerts_and_comes_back(client, w
 
 def test_a_viewer_reads_the_history_without_buttons_and_cannot_answer(client, world):
     alert = make_alert(world.acme)
-    alert_feedback_give(alert=alert, user=world.owner, verdict="not_useful")
+    with tenant_scope(world.acme):
+        alert_feedback_give(alert=alert, user=world.owner, verdict="not_useful")
     client.force_login(world.viewer)
     html = client.get("/t/acme/alerts/").content.decode()
     assert "Not useful · owner" in html
@@ -90,7 +92,8 @@ def test_the_history_pages_by_the_id_and_costs_the_same_for_3_and_30_alerts(clie
         for i in range(start, start + n):
             alert = make_alert(world.acme, key=f"k{i}", status="resolved", resolved_by=world.owner)
             AlertEvent.all_tenants.create(tenant=world.acme, alert=alert, action="opened")
-            alert_feedback_give(alert=alert, user=world.viewer, verdict="useful")
+            with tenant_scope(world.acme):
+                alert_feedback_give(alert=alert, user=world.viewer, verdict="useful")
 
     add(3, 0)
     few = count_queries(lambda: client.get("/t/acme/alerts/"))

@@ -9,6 +9,7 @@ import pytest
 
 from listening.models import Alert, AlertEvent, Source
 from listening.models.alerts import AlertFeedback, AlertStatus
+from listening.scoping import TenantScopeMissing, tenant_scope
 from listening.services.alert_feedback import (
     alert_feedback_give,
     feedback_steps,
@@ -79,6 +80,14 @@ def test_bad_feedback_is_a_400_and_stores_nothing(world, api_client_for, payload
     assert not AlertEvent.all_tenants.filter(action="feedback").exists()
 
 
+def test_feedback_is_recorded_only_in_the_alerts_own_tenants_scope(world):
+    alert = make_alert(world.acme)
+    with tenant_scope(world.globex), pytest.raises(TenantScopeMissing):
+        alert_feedback_give(alert=alert, user=world.owner, verdict="wrong")
+    assert not AlertFeedback.all_tenants.exists()
+    assert not AlertEvent.all_tenants.filter(action="feedback").exists()
+
+
 def test_a_viewer_may_not_give_feedback_and_another_tenant_gets_404(world, api_client_for):
     alert = make_alert(world.acme)
     viewer = api_client_for(world.viewer)
@@ -101,7 +110,8 @@ def answers(tenant, user_factory, key, verdicts, *, at):
     for verdict in verdicts:
         alert = make_alert(tenant, key=key, kind=kind, status=AlertStatus.RESOLVED)
         user = user_factory(username=f"person{AlertFeedback.all_tenants.count()}-{tenant.slug}")
-        alert_feedback_give(alert=alert, user=user, verdict=verdict, now=at)
+        with tenant_scope(tenant):
+            alert_feedback_give(alert=alert, user=user, verdict=verdict, now=at)
 
 
 def test_three_negative_answers_on_a_brands_declines_raise_it_one_step(world, django_user_model, now):
