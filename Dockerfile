@@ -10,13 +10,19 @@ COPY pyproject.toml README.md ./
 COPY listening ./listening
 COPY dashboard ./dashboard
 COPY workers ./workers
+COPY locale ./locale
 COPY manage.py ./
 # Static files are collected (hashed and compressed) into the image, read-only; whitenoise serves
 # them. The settings need a secret key to load: a throwaway one, for this step only. An
 # unprivileged user owns only var/ (SQLite when there is no DATABASE_URL, the embedded broker).
+# The translations are compiled into .mo files with GNU gettext, which leaves the image afterwards.
 RUN pip install --no-cache-dir . \
-    && DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-       python manage.py collectstatic --noinput \
+    && apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext >/dev/null \
+    && export DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    && python manage.py collectstatic --noinput \
+    && python manage.py compilemessages \
+    && apt-get purge -y -qq gettext >/dev/null && apt-get autoremove -y -qq >/dev/null \
+    && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --no-create-home --home-dir /app dengar \
     && mkdir -p /app/var \
     && chown dengar /app/var

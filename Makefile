@@ -4,12 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-quick bench lint install demo-data clean
+.PHONY: run test test-quick bench lint install demo-data clean messages
 
-$(STAMP): pyproject.toml
+# The translations (locale/*/LC_MESSAGES/django.po) are compiled here: .mo files are not committed.
+$(STAMP): pyproject.toml $(wildcard locale/*/LC_MESSAGES/*.po)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Dengar needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	DENGAR_ENV=development $(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=var
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -52,6 +54,11 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+## Collects the marked strings into locale/id/LC_MESSAGES/django.po (then fill the new msgstr).
+messages: $(STAMP)
+	DENGAR_ENV=development $(BIN)/python manage.py makemessages -l id --no-obsolete \
+		--ignore=$(VENV) --ignore=var --ignore=tests --ignore=build --ignore='*.egg-info'
 
 clean:
 	rm -rf var
