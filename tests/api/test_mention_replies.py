@@ -112,7 +112,8 @@ def test_a_facebook_comment_is_answered_in_its_thread(world, api_client_for, met
 
 
 def test_a_source_that_cannot_reply_says_so(world, api_client_for):
-    mention = complaint(world.acme_source)
+    feed = factories.SourceFactory.create(tenant=world.acme, kind="rss", config={"url": "https://example.com/feed"})
+    mention = complaint(feed)
     response = api_client_for(world.owner).post(url(mention), {"text": "On it", "idempotency_key": "k-mock-0001"},
                                                 format="json")
     assert response.status_code == 400

@@ -87,7 +87,8 @@ def test_a_failed_post_shows_why_and_changes_nothing(world, login, complaint, me
 
 
 def test_a_source_that_cannot_reply_says_so_on_the_page(world, login):
-    mention = factories.MentionFactory.create(source=world.acme_source, tenant=world.acme, text="broken")
+    feed = factories.SourceFactory.create(tenant=world.acme, kind="rss", config={"url": "https://example.com/feed"})
+    mention = factories.MentionFactory.create(source=feed, tenant=world.acme, text="broken")
     html = login(world.owner).get(page(mention)).content.decode()
     assert "cannot post replies" in html
     assert "Post reply" not in html

@@ -14,17 +14,26 @@ Scenarios are relative to ``anchor``. Without one, the anchor is the start of th
 when ``fetch`` runs, so the scenario is always "happening now" but a slot's content may differ
 between fetches made at different times; pass an anchor (as the seeding command does) for fully
 reproducible data.
+
+A reply posted through the mock (``reply``) goes nowhere and gets an id in the mock's own shape,
+``<mention>-r-<digest of the text>``: never the id of a brand reply the mock delivers itself
+(``<complaint>-r``), since a poll delivering an id stored already with another text would revise
+the posted reply's text into the mock's. Where the mock's brand account answers the complaint later
+anyway, that answer arrives as a second reply, as a colleague's on a real platform would. A
+configured ``reply_fail_marker`` found in a reply's text makes the platform refuse it, to show how
+a failed reply looks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from workers.adapters.base import (
     ConfigField,
@@ -86,6 +95,7 @@ class MockAdapter(SourceAdapter):
     kind = "mock"
     label = "Simulated conversation (demo and tests)"
     platform = "mock"
+    can_reply: ClassVar[bool] = True
     config_schema = ConfigSchema({
         "seed": ConfigField(int, default=1, help="Same seed, same conversation."),
         "scenario": ConfigField(str, default="steady", choices=SCENARIOS,
@@ -107,6 +117,9 @@ class MockAdapter(SourceAdapter):
                                       help="Share of deliberately broken items."),
         "latency_seconds": ConfigField(float, default=0.0, min_value=0, max_value=60,
                                        help="How long each fetch waits, as a slow network would."),
+        "reply_fail_marker": ConfigField(str, check=_blank_problem,
+                                         help="A reply whose text contains this (any case) is refused, "
+                                              "to show a failed reply; default: none is."),
     })
 
     def __init__(self, config: Mapping[str, Any], *, clock: Clock | None = None) -> None:
@@ -172,6 +185,24 @@ class MockAdapter(SourceAdapter):
         # Keep what the next fetch from here needs, so it need not look back again.
         _CARRY.put((key, slot), [planned for target in pending.values() for planned in target])
         return FetchResult(out, _cursor(slot, 0), has_more=slot < end)
+
+    def reply(self, *, to_external_id: str, thread_external_id: str, text: str) -> str:
+        """Post ``text`` as the brand's reply to ``to_external_id``; return the reply's id. Nothing
+        leaves the process; the same text posted to the same mention gets the same id."""
+        cfg = self.config
+        if cfg["scenario"] == "broken_collector":
+            raise TransientAdapterError("mock platform unreachable: connection reset", retry_after=60)
+        if not to_external_id:
+            raise PermanentAdapterError("the mock platform has no mention without an id to reply to")
+        marker = cfg.get("reply_fail_marker")
+        if marker and marker.casefold() in text.casefold():
+            raise PermanentAdapterError(
+                "the mock platform refused the reply (it contains the configured failure marker)"
+            )
+        if cfg["latency_seconds"]:
+            time.sleep(cfg["latency_seconds"])
+        digest = hashlib.sha256(f"{to_external_id}\n{text}".encode()).hexdigest()[:10]
+        return f"{to_external_id}-r-{digest}"
 
     def _slot_items(
         self, generator: SlotGenerator, slot: int, pending: dict[int, list[PlannedReply]]
