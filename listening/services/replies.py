@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from listening.models import Mention, OutgoingReply, ReplyStatus
 from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import TenantScopeMissing, current_tenant
 from listening.services.complaint_transitions import ComplaintError, complaint_transition
 from listening.services.credentials import CredentialError, source_adapter_config
 from listening.services.ingestion import MentionRow, brand_replies_link, mention_rows_insert
@@ -71,7 +72,10 @@ def _check(mention: Mention, text: str) -> None:
 
 def mention_reply_send(*, mention: Mention, actor: User, text: str, idempotency_key: str) -> OutgoingReply:
     """Post ``text`` as the brand's reply to ``mention``, once per ``idempotency_key``; return the
-    attempt (sent, or failed with its error). Raises ReplyRefused when nothing may be posted."""
+    attempt (sent, or failed with its error). Raises ReplyRefused when nothing may be posted.
+    Runs in the mention's tenant's scope."""
+    if mention.tenant_id != current_tenant().pk:
+        raise TenantScopeMissing("The mention is not the scope's tenant's")
     text = text.strip()
     _check(mention, text)
     attempt = OutgoingReply(tenant_id=mention.tenant_id, mention=mention, idempotency_key=idempotency_key,
@@ -79,18 +83,16 @@ def mention_reply_send(*, mention: Mention, actor: User, text: str, idempotency_
     try:
         with transaction.atomic():
             # Locked, so that two attempts with different keys do not both start.
-            Mention.all_tenants.select_for_update().filter(pk=mention.pk).first()
-            same = OutgoingReply.all_tenants.filter(tenant_id=mention.tenant_id, mention=mention,
-                                                    idempotency_key=idempotency_key).first()
+            Mention.objects.select_for_update().filter(pk=mention.pk).first()
+            same = OutgoingReply.objects.filter(mention=mention, idempotency_key=idempotency_key).first()
             if same is not None:
                 return same
-            if OutgoingReply.all_tenants.filter(mention=mention, status=ReplyStatus.PENDING,
-                                                created_at__gte=timezone.now() - PENDING_BLOCKS_FOR).exists():
+            if OutgoingReply.objects.filter(mention=mention, status=ReplyStatus.PENDING,
+                                            created_at__gte=timezone.now() - PENDING_BLOCKS_FOR).exists():
                 raise ReplyInProgress(_("Another reply to this mention is being sent."))
             attempt.save()
     except IntegrityError:  # the same key created meanwhile: its outcome is this request's
-        return OutgoingReply.all_tenants.get(tenant_id=mention.tenant_id, mention=mention,
-                                             idempotency_key=idempotency_key)
+        return OutgoingReply.objects.get(mention=mention, idempotency_key=idempotency_key)
     try:
         adapter: Any = registry.build(mention.source.kind, source_adapter_config(source=mention.source))
         posted_id = adapter.reply(to_external_id=mention.external_id,
@@ -102,7 +104,7 @@ def mention_reply_send(*, mention: Mention, actor: User, text: str, idempotency_
 
 def _finish(attempt: OutgoingReply, *, status: str, error: str = "", external_id: str = "") -> OutgoingReply:
     now = timezone.now()
-    OutgoingReply.all_tenants.filter(pk=attempt.pk, status=ReplyStatus.PENDING).update(
+    OutgoingReply.objects.filter(pk=attempt.pk, status=ReplyStatus.PENDING).update(
         status=status, error=error, external_id=external_id, finished_at=now)
     attempt.refresh_from_db()
     if status == ReplyStatus.FAILED:
@@ -122,14 +124,13 @@ def _record_sent(attempt: OutgoingReply, *, mention: Mention, actor: User, poste
         is_spam=False,
     )
     with transaction.atomic():
-        current = Mention.all_tenants.select_for_update().get(pk=mention.pk)
+        current = Mention.objects.select_for_update().get(pk=mention.pk)
         if current.is_complaint and current.complaint_status == ComplaintStatus.OPEN:
             # Changed meanwhile: the reply still went out, and is linked below all the same.
             with contextlib.suppress(ComplaintError):
                 complaint_transition(mention=current, action=ComplaintAction.ANSWERED, actor=actor,
                                      note="Answered from Dengar.", changes={"answered_at": now})
         mention_rows_insert([row])
-        Mention.all_tenants.filter(tenant_id=mention.tenant_id, source_id=source.pk,
-                                   external_id=row.external_id).update(replied_by=actor)
+        Mention.objects.filter(source_id=source.pk, external_id=row.external_id).update(replied_by=actor)
         brand_replies_link(tenant_id=mention.tenant_id, rows=[row])
         return _finish(attempt, status=ReplyStatus.SENT, external_id=posted_id[:200])

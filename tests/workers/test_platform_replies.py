@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from listening.models import Mention, OutgoingReply, ReplyStatus
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import TenantScopeMissing, tenant_scope
 from listening.services.replies import mention_reply_send
 from listening.services.sources import source_create
 from tests import factories
@@ -72,8 +73,9 @@ def test_a_reply_is_posted_once_recorded_under_the_platforms_id_and_answers_the_
     status, name = case.answer
     kind, file = name.split("/")
     api.route(case.path, Answer(status, fixture(kind, file)), method="POST")
-    sent = mention_reply_send(mention=mention, actor=world.owner, text="We are on it.", idempotency_key="k-1")
-    again = mention_reply_send(mention=mention, actor=world.owner, text="We are on it.", idempotency_key="k-1")
+    with tenant_scope(world.acme):
+        sent = mention_reply_send(mention=mention, actor=world.owner, text="We are on it.", idempotency_key="k-1")
+        again = mention_reply_send(mention=mention, actor=world.owner, text="We are on it.", idempotency_key="k-1")
     assert sent.status == ReplyStatus.SENT, sent.error
     assert again.pk == sent.pk
     assert [r.path for r in api.requests if r.method == "POST" and r.path == case.path] == [case.path]
@@ -93,7 +95,8 @@ def test_a_post_the_platform_refuses_changes_nothing_and_says_why(
     api.route(case.path, error(401, {"error": {"code": 401, "message": "Invalid Credentials"},
                                      "errors": [{"status": "401", "detail": "Invalid Credentials"}],
                                      "detail": "Unauthorized"}), method="POST")
-    attempt = mention_reply_send(mention=mention, actor=world.owner, text="We are on it.", idempotency_key="k-2")
+    with tenant_scope(world.acme):
+        attempt = mention_reply_send(mention=mention, actor=world.owner, text="We are on it.", idempotency_key="k-2")
     assert attempt.status == ReplyStatus.FAILED
     assert "no longer accepts" in attempt.error
     mention.refresh_from_db()
@@ -101,3 +104,13 @@ def test_a_post_the_platform_refuses_changes_nothing_and_says_why(
     assert not Mention.all_tenants.filter(source=mention.source, is_brand_reply=True).exists()
     assert OutgoingReply.all_tenants.count() == 1
     assert json.loads(api.requests[-1].body)  # the post was made, and refused
+
+
+def test_a_reply_is_sent_only_in_the_mentions_own_tenants_scope(
+    world: Any, monkeypatch: pytest.MonkeyPatch, no_network: None
+) -> None:
+    api, mention = setup(CASES[0], world, monkeypatch)
+    with tenant_scope(world.globex), pytest.raises(TenantScopeMissing):
+        mention_reply_send(mention=mention, actor=world.owner, text="We are on it.", idempotency_key="k-3")
+    assert not OutgoingReply.all_tenants.exists()
+    assert not [r for r in api.requests if r.method == "POST"]
