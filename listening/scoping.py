@@ -64,6 +64,19 @@ def tenant_scope(tenant: Tenant) -> Iterator[Tenant]:
         _current_tenant.reset(token)
 
 
+@contextmanager
+def tenant_scope_of(tenant: Tenant) -> Iterator[Tenant]:
+    """The scope of the tenant a service was handed a row of (a source, a mention): the caller's
+    scope when it is that tenant's, entered for the call when none is set (a command, a test's
+    set-up), refused when it is another tenant's."""
+    ambient = _current_tenant.get()
+    if ambient is None:
+        with tenant_scope(tenant):
+            yield tenant
+        return
+    yield scope_of(tenant)
+
+
 def enter_tenant_scope(tenant: Tenant) -> contextvars.Token[Tenant | None]:
     """For frameworks whose hooks cannot wrap a ``with`` block; pair with exit_tenant_scope."""
     return _current_tenant.set(tenant)

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from listening.models import ComplaintEvent, Mention
 from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import tenant_scope_of
 
 S = ComplaintStatus
 
@@ -56,6 +57,15 @@ def complaint_transition(
     *, mention: Mention, action: str, actor: User | None, note: str,
     changes: Mapping[str, Any] | None = None,
 ) -> ComplaintEvent:
+    """Move the complaint from the status it was read with, or raise ComplaintConflict if someone
+    moved it meanwhile; in the mention's tenant's scope (``tenant_scope_of``)."""
+    with tenant_scope_of(mention.tenant):
+        return _transition(mention=mention, action=action, actor=actor, note=note, changes=changes)
+
+
+def _transition(
+    *, mention: Mention, action: str, actor: User | None, note: str, changes: Mapping[str, Any] | None,
+) -> ComplaintEvent:
     sources, target = TRANSITIONS[action]
     seen = mention.complaint_status
     if seen == S.NONE and seen not in sources:
@@ -64,19 +74,19 @@ def complaint_transition(
         raise TransitionNotAllowed(
             f"A {S(seen).label.lower()} complaint cannot be {ComplaintAction(action).label.lower()}."
         )
-    changed = Mention.all_tenants.filter(
-        pk=mention.pk, tenant_id=mention.tenant_id, complaint_status=seen
+    changed = Mention.objects.filter(
+        pk=mention.pk, complaint_status=seen
     ).update(complaint_status=target, **(changes or {}))
     if changed != 1:
         now_status = (
-            Mention.all_tenants.filter(pk=mention.pk, tenant_id=mention.tenant_id)
+            Mention.objects.filter(pk=mention.pk)
             .values_list("complaint_status", flat=True).first()
         )
         raise ComplaintConflict(
             f"Someone else changed this complaint meanwhile: it is now {now_status or 'gone'}."
         )
     mention.complaint_status = target
-    return ComplaintEvent.all_tenants.create(
-        tenant_id=mention.tenant_id, mention=mention, action=action, from_status=seen,
+    return ComplaintEvent.objects.create(
+        mention=mention, action=action, from_status=seen,
         to_status=target, actor=actor, note=note,
     )

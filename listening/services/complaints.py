@@ -25,6 +25,7 @@ from listening.models import ComplaintEvent, Mention, Tenant, TenantHoliday
 from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
 from listening.models.tenancy import AnswerPolicy
+from listening.scoping import tenant_scope_of
 from listening.selectors.response import is_tenant_member
 from listening.services.complaint_transitions import (
     TRANSITIONS,
@@ -113,17 +114,16 @@ def complaint_assign(
     if assignee is not None and not is_tenant_member(tenant=mention.tenant, user_id=assignee.pk):
         raise AssigneeNotMember("Not a member of this tenant.")
     seen = mention.assigned_to_id
-    changed = Mention.all_tenants.filter(
-        pk=mention.pk, tenant_id=mention.tenant_id, assigned_to_id=seen
-    ).update(assigned_to=assignee)
-    if changed != 1:
-        raise ComplaintConflict("Someone else reassigned this complaint meanwhile.")
-    mention.assigned_to = assignee
-    return ComplaintEvent.all_tenants.create(
-        tenant_id=mention.tenant_id, mention=mention, action=ComplaintAction.ASSIGNED,
-        from_status=mention.complaint_status, to_status=mention.complaint_status,
-        actor=actor, assignee=assignee, note=note,
-    )
+    with tenant_scope_of(mention.tenant):
+        changed = Mention.objects.filter(pk=mention.pk, assigned_to_id=seen).update(assigned_to=assignee)
+        if changed != 1:
+            raise ComplaintConflict("Someone else reassigned this complaint meanwhile.")
+        mention.assigned_to = assignee
+        return ComplaintEvent.objects.create(
+            mention=mention, action=ComplaintAction.ASSIGNED,
+            from_status=mention.complaint_status, to_status=mention.complaint_status,
+            actor=actor, assignee=assignee, note=note,
+        )
 
 
 # --- response settings and holidays --------------------------------------------------------------
@@ -152,9 +152,10 @@ def tenant_response_settings_update(
 
 
 def _refresh_holiday_dates(tenant: Tenant) -> None:
+    """The tenant's holiday dates, denormalised onto it; in its scope."""
     dates = [
         d.isoformat()
-        for d in TenantHoliday.all_tenants.filter(tenant=tenant).order_by("date")
+        for d in TenantHoliday.objects.order_by("date")
         .values_list("date", flat=True)
     ]
     Tenant.objects.filter(pk=tenant.pk).update(holiday_dates=dates)
@@ -168,31 +169,34 @@ def _lock(tenant: Tenant) -> None:
 
 @transaction.atomic
 def holiday_create(*, tenant: Tenant, date: date, name: str = "") -> TenantHoliday:
-    _lock(tenant)
-    holiday = TenantHoliday.all_tenants.create(tenant=tenant, date=date, name=name)
-    _refresh_holiday_dates(tenant)
-    return holiday
+    with tenant_scope_of(tenant):
+        _lock(tenant)
+        holiday = TenantHoliday.objects.create(date=date, name=name)
+        _refresh_holiday_dates(tenant)
+        return holiday
 
 
 @transaction.atomic
 def holiday_update(
     *, holiday: TenantHoliday, date: date | None = None, name: str | None = None
 ) -> TenantHoliday:
-    _lock(holiday.tenant)
-    fields: list[str] = []
-    if date is not None:
-        holiday.date, fields = date, [*fields, "date"]
-    if name is not None:
-        holiday.name, fields = name, [*fields, "name"]
-    if fields:
-        holiday.save(update_fields=fields)
-    _refresh_holiday_dates(holiday.tenant)
-    return holiday
+    with tenant_scope_of(holiday.tenant):
+        _lock(holiday.tenant)
+        fields: list[str] = []
+        if date is not None:
+            holiday.date, fields = date, [*fields, "date"]
+        if name is not None:
+            holiday.name, fields = name, [*fields, "name"]
+        if fields:
+            holiday.save(update_fields=fields)
+        _refresh_holiday_dates(holiday.tenant)
+        return holiday
 
 
 @transaction.atomic
 def holiday_delete(*, holiday: TenantHoliday) -> None:
     tenant = holiday.tenant
-    _lock(tenant)
-    holiday.delete()
-    _refresh_holiday_dates(tenant)
+    with tenant_scope_of(tenant):
+        _lock(tenant)
+        holiday.delete()
+        _refresh_holiday_dates(tenant)

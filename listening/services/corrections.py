@@ -21,6 +21,7 @@ from listening.models import Brand, Correction, Mention, Tenant, TenantRule
 from listening.models.complaints import ComplaintAction
 from listening.models.corrections import FIELD_LABELS
 from listening.models.mentions import ComplaintStatus
+from listening.scoping import scope_of, tenant_scope_of
 from listening.selectors.corrections import latest_corrections
 from listening.services.complaint_transitions import complaint_transition
 from listening.services.ingestion import ReplyLinkRow, brand_replies_link
@@ -91,14 +92,20 @@ def correction_create(
     """Record a person's label for one field of a mention and apply it to the mention now.
 
     The mention row is locked first, so a concurrent reclassification batch either ran before
-    (and is overwritten here) or waits and then sees this correction.
+    (and is overwritten here) or waits and then sees this correction. In the mention's tenant's
+    scope (``tenant_scope_of``).
     """
     if value not in FIELD_LABELS.get(field, ()):
         raise ValueError(f"{value!r} is not a {field} label")
-    locked = Mention.all_tenants.select_for_update().get(pk=mention.pk, tenant_id=mention.tenant_id)
+    with tenant_scope_of(mention.tenant):
+        return _correction_apply(mention=mention, field=field, value=value, user=user)
+
+
+def _correction_apply(*, mention: Mention, field: str, value: str, user: User | None) -> Correction:
+    locked = Mention.objects.select_for_update().get(pk=mention.pk)
     was_complaint, was_waiting = locked.is_complaint, locked.reply_kind
-    correction = Correction.all_tenants.create(
-        tenant_id=locked.tenant_id, mention=locked, field=field,
+    correction = Correction.objects.create(
+        mention=locked, field=field,
         old_value=mention_label(locked, field), new_value=value, created_by=user,
     )
     analysis = with_label(_analysis_of(locked), field=field, label=value, text=locked.text)
@@ -141,10 +148,11 @@ def rule_create(
     *, tenant: Tenant, phrase: str, effect: str, brand: Brand | None = None,
     is_active: bool = True, user: User | None = None,
 ) -> TenantRule:
-    return TenantRule.all_tenants.create(
-        tenant=tenant, phrase=normalise_phrase(phrase), effect=effect, brand=brand,
-        is_active=is_active, created_by=user,
-    )
+    with tenant_scope_of(tenant):
+        return TenantRule.objects.create(
+            phrase=normalise_phrase(phrase), effect=effect, brand=brand,
+            is_active=is_active, created_by=user,
+        )
 
 
 def rule_update(*, rule: TenantRule, **changes: Any) -> TenantRule:
@@ -175,9 +183,9 @@ def mentions_reclassify_batch(
     and the rules over the tenant's next ``limit`` mentions by id, keep every human correction,
     and write only the rows whose results changed, in one transaction with their rollup
     buckets. Inside ``tenant``'s scope (the reclassify command sets it)."""
-    tenant_id = tenant.pk
+    tenant_id = scope_of(tenant).pk
     head = list(
-        Mention.all_tenants.filter(tenant_id=tenant_id, id__gt=after_id)
+        Mention.objects.filter(id__gt=after_id)
         .order_by("id").values_list("id", "text")[:limit]
     )
     if not head:
@@ -190,8 +198,8 @@ def mentions_reclassify_batch(
     with transaction.atomic():
         # Locked, so that a correction made meanwhile is either seen below or made after us.
         mentions = list(
-            Mention.all_tenants.select_for_update()
-            .filter(tenant_id=tenant_id, id__in=list(fresh)).only(*_LOADED).order_by("id")
+            Mention.objects.select_for_update()
+            .filter(id__in=list(fresh)).only(*_LOADED).order_by("id")
         )
         corrected = latest_corrections(tenant=tenant, mention_ids=fresh)
         changed: list[Mention] = []

@@ -22,7 +22,7 @@ from listening.models import Brand, BrandAccount, ComplaintEvent, Mention, Sourc
 from listening.models.brands import normalise_handle
 from listening.models.complaints import ComplaintAction
 from listening.models.mentions import ComplaintStatus
-from listening.scoping import tenant_scope
+from listening.scoping import TenantScopeMissing, current_tenant, tenant_scope_of
 from listening.selectors.rules import apply_tenant_overrides
 from listening.services.mention_validation import CleanMention, Rejected, mention_validate
 from listening.services.rollups import volume_refresh
@@ -129,7 +129,20 @@ def mentions_ingest(
     time. Raises StaleCursor, writing nothing, if the cursor is no longer ``expected_cursor``.
     A ``pushed`` batch (a webhook's) is stored the same way, but leaves the poll's cursor,
     schedule, claim and health alone: it only adds to the counts.
+
+    The batch is the source's tenant's, and everything here runs in that tenant's scope: the
+    caller's (the poll task's), or, called outside any scope (a command), one entered here
+    (``tenant_scope_of``). A caller in another tenant's scope is refused.
     """
+    with tenant_scope_of(source.tenant):
+        return _ingest(source=source, batch=batch, expected_cursor=expected_cursor,
+                       next_cursor=next_cursor, has_more=has_more, pushed=pushed)
+
+
+def _ingest(
+    *, source: Source, batch: Sequence[RawMention], expected_cursor: Any, next_cursor: Any,
+    has_more: bool, pushed: bool,
+) -> IngestReport:
     now = timezone.now()
     report = IngestReport(received=len(batch))
     # What the source says is gone is marked so, not stored.
@@ -139,23 +152,19 @@ def mentions_ingest(
     tenant = source.tenant
     classifier = get_classifier()
     texts = [i.text for i in items]
-    # Engine first, then the tenant's own rules and corrections' phrases (rules beat the engine),
-    # read in the scope of the one tenant whose source this batch is.
-    with tenant_scope(tenant):
-        analyses = apply_tenant_overrides(
-            tenant=tenant, texts=texts, analyses=classifier.classify_many(texts)
-        )
+    # Engine first, then the tenant's own rules and corrections' phrases (rules beat the engine).
+    analyses = apply_tenant_overrides(tenant=tenant, texts=texts, analyses=classifier.classify_many(texts))
 
     with transaction.atomic():
-        locked = Source.all_tenants.select_for_update().get(pk=source.pk)
+        locked = Source.objects.select_for_update().get(pk=source.pk)
         if not pushed and locked.cursor != expected_cursor:
             raise StaleCursor(f"source {source.pk}: cursor moved from {expected_cursor!r}")
 
-        brands = list(Brand.all_tenants.filter(tenant=tenant))
+        brands = list(Brand.objects.all())
         matcher = BrandMatcher(brands)
         handles = {
             (platform, handle)
-            for platform, handle in BrandAccount.all_tenants.filter(tenant=tenant).values_list(
+            for platform, handle in BrandAccount.objects.values_list(
                 "platform", "handle"
             )
         }
@@ -198,8 +207,8 @@ def mentions_ingest(
             )
         inserted = mention_rows_insert(rows)
         report.edited = mentions_revise(
-            tenant_id=tenant.pk, source_id=locked.pk, rows=[r for r in rows if r.external_id not in inserted], now=now)
-        report.deleted = mentions_mark_deleted(tenant_id=tenant.pk, source_id=locked.pk, external_ids=gone, now=now)
+            source_id=locked.pk, rows=[r for r in rows if r.external_id not in inserted], now=now)
+        report.deleted = mentions_mark_deleted(source_id=locked.pk, external_ids=gone, now=now)
         rows = [r for r in rows if r.external_id in inserted]
         report.stored = len(rows)
         report.duplicates += len(items) - len(rows)
@@ -268,7 +277,7 @@ MENTION_COLUMNS = list(MentionRow.__dataclass_fields__)
 REVISED_COLUMNS = ["text", "lang", "sentiment_score", "sentiment", "intent", "complaint_confidence"]
 
 
-def mentions_revise(*, tenant_id: int, source_id: int, rows: Sequence[MentionRow], now: datetime) -> int:
+def mentions_revise(*, source_id: int, rows: Sequence[MentionRow], now: datetime) -> int:
     """Stored mentions that came again with another text (an edited comment): the new text and
     its reading replace the old, and ``edited_at`` says when. Returns how many changed."""
     if not rows:
@@ -276,8 +285,8 @@ def mentions_revise(*, tenant_id: int, source_id: int, rows: Sequence[MentionRow
     by_id = {r.external_id: r for r in rows}
     changed: list[Mention] = []
     for start in range(0, len(rows), 1000):
-        for mention in Mention.all_tenants.filter(
-            tenant_id=tenant_id, source_id=source_id, external_id__in=list(by_id)[start : start + 1000],
+        for mention in Mention.objects.filter(
+            source_id=source_id, external_id__in=list(by_id)[start : start + 1000],
         ).only("id", "external_id", "text"):
             row = by_id[mention.external_id]
             if mention.text == row.text:
@@ -286,17 +295,17 @@ def mentions_revise(*, tenant_id: int, source_id: int, rows: Sequence[MentionRow
                 setattr(mention, column, getattr(row, column))
             mention.edited_at = now
             changed.append(mention)
-    Mention.all_tenants.bulk_update(changed, [*REVISED_COLUMNS, "edited_at"], batch_size=500)
+    Mention.objects.bulk_update(changed, [*REVISED_COLUMNS, "edited_at"], batch_size=500)
     return len(changed)
 
 
-def mentions_mark_deleted(*, tenant_id: int, source_id: int, external_ids: Iterable[str], now: datetime) -> int:
+def mentions_mark_deleted(*, source_id: int, external_ids: Iterable[str], now: datetime) -> int:
     """Mark the source's mentions it says are gone; returns how many were live."""
     ids = list(external_ids)
     marked = 0
     for start in range(0, len(ids), 1000):
-        marked += Mention.all_tenants.filter(
-            tenant_id=tenant_id, source_id=source_id, external_id__in=ids[start : start + 1000],
+        marked += Mention.objects.filter(
+            source_id=source_id, external_id__in=ids[start : start + 1000],
             deleted_at__isnull=True,
         ).update(deleted_at=now)
     return marked
@@ -306,9 +315,12 @@ def mention_rows_insert(rows: Sequence[MentionRow]) -> set[str]:
     """Insert, skipping rows whose (tenant, source, external id) is stored already; return the
     external ids actually inserted. On PostgreSQL: COPY into a staging table, then one
     INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING, which is several times faster than
-    a multi-row INSERT built by the ORM."""
+    a multi-row INSERT built by the ORM. The rows are the scope's tenant's (refused otherwise)."""
     if not rows:
         return set()
+    tenant_id = current_tenant().pk
+    if any(r.tenant_id != tenant_id for r in rows):
+        raise TenantScopeMissing("Refusing to insert mentions for another tenant than the scope's")
     if connection.vendor != "postgresql":
         return _insert_portable(rows)
     table = Mention._meta.db_table
@@ -336,14 +348,14 @@ def _insert_portable(rows: Sequence[MentionRow]) -> set[str]:
     ids = [r.external_id for r in rows]
     for start in range(0, len(ids), 500):
         existing.update(
-            Mention.all_tenants.filter(
-                tenant_id=rows[0].tenant_id, source_id=rows[0].source_id,
+            Mention.objects.filter(
+                source_id=rows[0].source_id,
                 external_id__in=ids[start : start + 500],
             ).values_list("external_id", flat=True)
         )
     fresh = [r for r in rows if r.external_id not in existing]
     # ignore_conflicts: a row another transaction stored meanwhile is a duplicate, not an error.
-    Mention.all_tenants.bulk_create(
+    Mention.objects.bulk_create(
         [Mention(**{c: getattr(r, c) for c in MENTION_COLUMNS}) for r in fresh],
         batch_size=500, ignore_conflicts=True,
     )
@@ -389,20 +401,22 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
 
     Rows that come without a status (mentions that became complaints on reclassification or by
     a correction) are opened first. An open complaint whose first reply is linked here becomes
-    answered, with a system event; a resolved or dismissed one keeps its status.
+    answered, with a system event; a resolved or dismissed one keeps its status. In the scope of
+    ``tenant_id``'s tenant (named so that a caller in another scope fails).
     """
+    if current_tenant().pk != tenant_id:
+        raise TenantScopeMissing("The replies linked are not the scope's tenant's")
     replies = [r for r in rows if r.is_brand_reply and r.parent_external_id]
     new_complaints = [r.external_id for r in rows if r.is_complaint or r.reply_kind]
     _open_new_complaints(
-        tenant_id, [r.external_id for r in rows if r.is_complaint and not r.complaint_status]
+        [r.external_id for r in rows if r.is_complaint and not r.complaint_status]
     )
     first_reply: dict[str, datetime] = {}
     for reply in replies:
         _keep_earliest(first_reply, reply.parent_external_id, reply.published_at)
     # Replies stored earlier to complaints that arrive only now.
     for start in range(0, len(new_complaints), 1000):
-        for parent, published_at in Mention.all_tenants.filter(
-            tenant_id=tenant_id,
+        for parent, published_at in Mention.objects.filter(
             is_brand_reply=True,
             parent_external_id__in=new_complaints[start : start + 1000],
         ).values_list("parent_external_id", "published_at"):
@@ -414,9 +428,9 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
     events: list[ComplaintEvent] = []
     for begin in range(0, len(parents), 1000):
         # Locked, so that a person changing the status meanwhile waits and then sees ours.
-        for complaint in Mention.all_tenants.select_for_update().filter(
+        for complaint in Mention.objects.select_for_update().filter(
             Q(is_complaint=True) | ~Q(reply_kind=""),
-            tenant_id=tenant_id, external_id__in=parents[begin : begin + 1000],
+            external_id__in=parents[begin : begin + 1000],
         ).only("id", "external_id", "answered_at", "complaint_status", "is_complaint").order_by("id"):
             at = first_reply[complaint.external_id]
             if complaint.answered_at is None or at < complaint.answered_at:
@@ -425,14 +439,14 @@ def brand_replies_link(*, tenant_id: int, rows: Sequence[LinkRow]) -> None:
                     ComplaintStatus.OPEN, ComplaintStatus.NONE
                 ):
                     events.append(ComplaintEvent(
-                        tenant_id=tenant_id, mention_id=complaint.pk, action=ComplaintAction.ANSWERED,
+                        mention_id=complaint.pk, action=ComplaintAction.ANSWERED,
                         from_status=complaint.complaint_status, to_status=ComplaintStatus.ANSWERED,
                         note="A reply from one of the brand's accounts was collected.",
                     ))
                     complaint.complaint_status = ComplaintStatus.ANSWERED
                 changed.append(complaint)
-    Mention.all_tenants.bulk_update(changed, ["answered_at", "complaint_status"], batch_size=500)
-    ComplaintEvent.all_tenants.bulk_create(events, batch_size=500)
+    Mention.objects.bulk_update(changed, ["answered_at", "complaint_status"], batch_size=500)
+    ComplaintEvent.objects.bulk_create(events, batch_size=500)
 
 
 def _keep_earliest(first_reply: dict[str, datetime], parent: str, at: datetime) -> None:
@@ -442,22 +456,22 @@ def _keep_earliest(first_reply: dict[str, datetime], parent: str, at: datetime) 
         first_reply[parent] = at
 
 
-def _open_new_complaints(tenant_id: int, external_ids: list[str]) -> None:
+def _open_new_complaints(external_ids: list[str]) -> None:
     """Mentions that just became complaints (or were relabelled complaints after a dismissal)."""
     for start in range(0, len(external_ids), 1000):
         opening = list(
-            Mention.all_tenants.select_for_update().filter(
-                tenant_id=tenant_id, external_id__in=external_ids[start : start + 1000],
+            Mention.objects.select_for_update().filter(
+                external_id__in=external_ids[start : start + 1000],
                 is_complaint=True, complaint_status__in=[ComplaintStatus.NONE, ComplaintStatus.DISMISSED],
             ).order_by("id").values_list("id", "complaint_status")
         )
         if not opening:
             continue
-        Mention.all_tenants.filter(id__in=[pk for pk, _ in opening]).update(
+        Mention.objects.filter(id__in=[pk for pk, _ in opening]).update(
             complaint_status=ComplaintStatus.OPEN
         )
-        ComplaintEvent.all_tenants.bulk_create([
-            ComplaintEvent(tenant_id=tenant_id, mention_id=pk, action=ComplaintAction.OPENED,
+        ComplaintEvent.objects.bulk_create([
+            ComplaintEvent(mention_id=pk, action=ComplaintAction.OPENED,
                            from_status=status, to_status=ComplaintStatus.OPEN,
                            note="Classified as a complaint.")
             for pk, status in opening

@@ -1,4 +1,6 @@
-"""Volume rollups: recomputed from the mentions for every bucket a batch touched."""
+"""Volume rollups: recomputed from the mentions for every bucket a batch touched.
+
+They are one tenant's: written under its scope (``tenant_scope``), through the scoped managers."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDay, TruncHour
 
 from listening.models import Mention, VolumeDaily, VolumeHourly
+from listening.scoping import TenantScopeMissing, current_tenant
 
 _COUNTED = Q(is_spam=False, is_brand_reply=False)
 _Rollup = TypeVar("_Rollup", VolumeHourly, VolumeDaily)
@@ -20,14 +23,13 @@ def _floor_hour(at: datetime) -> datetime:
 
 
 def _refresh(model: type[_Rollup], trunc: type, step: timedelta,
-             *, tenant_id: int, source_id: int, buckets: set[datetime]) -> None:
+             *, source_id: int, buckets: set[datetime]) -> None:
     if not buckets:
         return
-    model.all_tenants.filter(tenant_id=tenant_id, source_id=source_id, bucket__in=buckets).delete()
+    model.objects.filter(source_id=source_id, bucket__in=buckets).delete()
     rows = (
-        Mention.all_tenants.filter(
+        Mention.objects.filter(
             _COUNTED,
-            tenant_id=tenant_id,
             source_id=source_id,
             published_at__gte=min(buckets),
             published_at__lt=max(buckets) + step,
@@ -40,10 +42,10 @@ def _refresh(model: type[_Rollup], trunc: type, step: timedelta,
             neg=Count("id", filter=Q(sentiment="negative")),
         )
     )
-    model.all_tenants.bulk_create(
+    model.objects.bulk_create(
         [
             model(
-                tenant_id=tenant_id, source_id=source_id, brand_id=r["brand_id"], bucket=r["b"],
+                source_id=source_id, brand_id=r["brand_id"], bucket=r["b"],
                 mentions=r["n"], complaints=r["c"], negative=r["neg"],
             )
             for r in rows
@@ -54,10 +56,13 @@ def _refresh(model: type[_Rollup], trunc: type, step: timedelta,
 
 
 def volume_refresh(*, tenant_id: int, source_id: int, timestamps: Iterable[datetime]) -> None:
-    """Recompute the hourly and daily (UTC) buckets that contain ``timestamps``."""
+    """Recompute the hourly and daily (UTC) buckets that contain ``timestamps``, in the scope of
+    ``tenant_id``'s tenant (the tenant is named so that a caller in another scope fails)."""
+    if current_tenant().pk != tenant_id:
+        raise TenantScopeMissing("The rollups refreshed are not the scope's tenant's")
     hours = {_floor_hour(t) for t in timestamps}
     days = {h.replace(hour=0) for h in hours}
-    _refresh(VolumeHourly, TruncHour, timedelta(hours=1), tenant_id=tenant_id,
+    _refresh(VolumeHourly, TruncHour, timedelta(hours=1),
              source_id=source_id, buckets=hours)
-    _refresh(VolumeDaily, TruncDay, timedelta(days=1), tenant_id=tenant_id,
+    _refresh(VolumeDaily, TruncDay, timedelta(days=1),
              source_id=source_id, buckets=days)

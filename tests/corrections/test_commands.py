@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from listening.models import Mention, ReclassifyRun, VolumeHourly
+from listening.scoping import tenant_scope
 from listening.services.corrections import correction_create, rule_create
 from listening.services.rollups import volume_refresh
 from tests import factories
@@ -126,8 +127,9 @@ def test_it_applies_the_tenants_rules(world, fake_classifier, acme_mentions):
 
 
 def test_it_refreshes_the_rollups_of_changed_rows(world, fake_classifier, acme_mentions):
-    volume_refresh(tenant_id=world.acme.pk, source_id=world.acme_source.pk,
-                   timestamps=[m.published_at for m in Mention.all_tenants.all()])
+    with tenant_scope(world.acme):
+        volume_refresh(tenant_id=world.acme.pk, source_id=world.acme_source.pk,
+                       timestamps=[m.published_at for m in Mention.all_tenants.all()])
     rule_create(tenant=world.acme, phrase="delivered", effect="complaint")
     reclassify("--tenant", "acme")
     assert sum(VolumeHourly.all_tenants.filter(tenant=world.acme)

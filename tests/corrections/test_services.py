@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from listening.models import Correction, Mention, VolumeDaily, VolumeHourly
+from listening.scoping import tenant_scope
 from listening.services.corrections import correction_create
 from listening.services.rollups import volume_refresh
 from tests import factories
@@ -66,8 +67,9 @@ def test_an_unknown_label_is_refused(world, acme_mentions):
 
 def test_it_refreshes_the_rollup_bucket_of_the_mention(world, acme_mentions):
     mentions = list(Mention.all_tenants.filter(tenant=world.acme))
-    volume_refresh(tenant_id=world.acme.pk, source_id=world.acme_source.pk,
-                   timestamps=[m.published_at for m in mentions])
+    with tenant_scope(world.acme):
+        volume_refresh(tenant_id=world.acme.pk, source_id=world.acme_source.pk,
+                       timestamps=[m.published_at for m in mentions])
 
     def counts(model):
         rows = model.all_tenants.filter(tenant=world.acme, source=world.acme_source)
