@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
-from dashboard.templatetags.dengar import language_name
+from dashboard.templatetags.dengar import language_label
 from listening.models import Brand, BulkActionKind, Source, Tenant
 from listening.models.mentions import ComplaintStatus, Sentiment
 from listening.selectors.mentions import MENTION_ORDERS, MentionFilters
@@ -69,7 +69,7 @@ class MentionFilterForm(forms.Form):
         form_field(self, "brand", forms.ModelChoiceField).queryset = brand_list()
         form_field(self, "source", forms.ModelChoiceField).queryset = source_list()
         form_field(self, "lang", forms.ChoiceField).choices = (
-            [("", _("Any language"))] + [(c, language_name(c)) for c in languages])
+            [("", _("Any language"))] + [(c, language_label(c)) for c in languages])
         form_field(self, "platform", forms.ChoiceField).choices = (
             [("", _("Any platform"))] + [(p, p) for p in platforms])
         members = [(str(u.pk), u.get_username()) for u in tenant_members(tenant=tenant)]

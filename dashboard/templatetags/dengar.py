@@ -24,8 +24,11 @@ LANGUAGE_NAMES: dict[str, Promise] = {
 
 
 @register.filter
-def language_name(code: str | None) -> str:
-    """A mention's language code as the language's name in the reader's language; unknown codes as they are."""
+def language_label(code: str | None) -> str:
+    """A mention's language code as the language's name in the reader's language; unknown codes as they are.
+
+    Not ``language_name``: Django's i18n library has a filter of that name (the English name), and
+    templates load both."""
     if not code:
         return ""
     return str(LANGUAGE_NAMES.get(code, code))
