@@ -29,7 +29,7 @@ from django.utils import timezone
 from listening.analysis.base import get_classifier
 from listening.analysis.learning import MAX_EXAMPLES, learn
 from listening.models import Correction, LearnedModel, LearningState, Tenant
-from listening.scoping import tenant_scope
+from listening.scoping import TenantScopeMissing, current_tenant, scope_of, tenant_scope
 from listening.selectors.learning import active_version_key, training_examples
 
 logger = logging.getLogger("dengar.learning")
@@ -89,12 +89,13 @@ class TrainOutcome:
 
 
 def tenant_model_train(*, tenant_id: int) -> TrainOutcome:
-    """Train a new version of the tenant's model on all its corrections, if there is news."""
-    LearningState.all_tenants.filter(tenant_id=tenant_id).update(queued_at=None)
+    """Train a new version of the tenant's model on all its corrections, if there is news. The
+    task's entry: it enters the tenant's scope."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
         return TrainOutcome("no_corrections")
     with tenant_scope(tenant):
+        LearningState.objects.update(queued_at=None)
         return _train(tenant)
 
 
@@ -131,7 +132,7 @@ def _train(tenant: Tenant) -> TrainOutcome:
         )
         if state.use_learned:
             _activate(version, user=None, now=now)
-        _prune(tenant.pk)
+        _prune()
     logger.info("tenant %s: model v%s trained on %s corrections (%s)", tenant.pk,
                 version.version, version.corrections,
                 ", ".join(f"{t}: {e.model_macro_f1} vs engine {e.engine_macro_f1}"
@@ -146,7 +147,7 @@ def _active_changed(tenant_id: int) -> None:
 
 
 def _activate(version: LearnedModel, *, user: Person, now: datetime) -> None:
-    LearnedModel.all_tenants.filter(tenant_id=version.tenant_id, is_active=True).exclude(
+    LearnedModel.objects.filter(is_active=True).exclude(
         pk=version.pk).update(is_active=False)
     version.is_active = True
     version.activated_at = now
@@ -155,20 +156,20 @@ def _activate(version: LearnedModel, *, user: Person, now: datetime) -> None:
     _active_changed(version.tenant_id)
 
 
-def _prune(tenant_id: int) -> None:
-    keep = list(LearnedModel.all_tenants.filter(tenant_id=tenant_id).order_by("-version")
-                .values_list("id", flat=True)[:KEEP_VERSIONS])
-    LearnedModel.all_tenants.filter(tenant_id=tenant_id, is_active=False).exclude(
-        id__in=keep).delete()
+def _prune() -> None:
+    keep = list(LearnedModel.objects.order_by("-version").values_list("id", flat=True)[:KEEP_VERSIONS])
+    LearnedModel.objects.filter(is_active=False).exclude(id__in=keep).delete()
 
 
 @transaction.atomic
 def learned_model_activate(*, version: LearnedModel, user: Person) -> LearnedModel:
-    """Put one of the tenant's versions in use (and learnt models back in use)."""
+    """Put one of the tenant's versions in use (and learnt models back in use), in its tenant's
+    scope."""
+    if version.tenant_id != current_tenant().pk:
+        raise TenantScopeMissing("The version is not the scope's tenant's")
     now = timezone.now()
-    LearningState.all_tenants.bulk_create([LearningState(tenant_id=version.tenant_id)],
-                                          ignore_conflicts=True)
-    LearningState.all_tenants.select_for_update().filter(tenant_id=version.tenant_id).update(
+    LearningState.objects.bulk_create([LearningState()], ignore_conflicts=True)
+    LearningState.objects.select_for_update().update(
         use_learned=True, changed_at=now, changed_by=user)
     _activate(version, user=user, now=now)
     _reclassify_stored(version.tenant_id)
@@ -178,12 +179,12 @@ def learned_model_activate(*, version: LearnedModel, user: Person) -> LearnedMod
 @transaction.atomic
 def learning_use_engine(*, tenant: Tenant, user: Person) -> None:
     """Back to the shipped engine: no version in use, and new versions kept but not activated
-    until someone activates one."""
+    until someone activates one. In ``tenant``'s scope."""
+    scope_of(tenant)
     now = timezone.now()
-    LearningState.all_tenants.bulk_create([LearningState(tenant_id=tenant.pk)],
-                                          ignore_conflicts=True)
-    LearningState.all_tenants.select_for_update().filter(tenant_id=tenant.pk).update(
+    LearningState.objects.bulk_create([LearningState()], ignore_conflicts=True)
+    LearningState.objects.select_for_update().update(
         use_learned=False, changed_at=now, changed_by=user)
-    LearnedModel.all_tenants.filter(tenant_id=tenant.pk, is_active=True).update(is_active=False)
+    LearnedModel.objects.filter(is_active=True).update(is_active=False)
     _active_changed(tenant.pk)
     _reclassify_stored(tenant.pk)

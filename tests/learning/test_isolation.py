@@ -78,7 +78,7 @@ def test_going_back_to_the_engine_takes_effect_at_the_next_batch(
         tenant_model_train(tenant_id=world.acme.pk)
     with tenant_scope(world.acme):
         assert learned_model(tenant=world.acme) is not None
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), tenant_scope(world.acme):
         learning_use_engine(tenant=world.acme, user=world.owner)
     with tenant_scope(world.acme):
         assert learned_model(tenant=world.acme) is None

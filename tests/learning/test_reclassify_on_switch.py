@@ -6,6 +6,7 @@ from __future__ import annotations
 from unittest import mock
 
 from listening.models import LearnedModel, Mention
+from listening.scoping import tenant_scope
 from listening.services import learning as learning_services
 from listening.services import learning_reclassify
 from listening.services.learning import learned_model_activate, learning_use_engine, tenant_model_train
@@ -27,14 +28,14 @@ def test_switching_reclassifies_the_stored_mentions_of_that_tenant_only(
         tenant_model_train(tenant_id=world.acme.pk)
     assert not is_complaint(stored)  # put in use automatically: new mentions only
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), tenant_scope(world.acme):
         learning_use_engine(tenant=world.acme, user=world.owner)
     assert not is_complaint(stored)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), tenant_scope(world.acme):
         learned_model_activate(version=LearnedModel.all_tenants.get(), user=world.owner)
     assert is_complaint(stored)
     assert Mention.all_tenants.get(pk=stored.pk).complaint_status == "open"
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), tenant_scope(world.acme):
         learning_use_engine(tenant=world.acme, user=world.owner)
     assert not is_complaint(stored)
     assert not is_complaint(theirs)
@@ -46,7 +47,7 @@ def test_switching_reclassifies_the_stored_mentions_of_that_tenant_only(
 def test_a_switch_queues_the_reclassification_after_the_commit(
         world, taught, django_capture_on_commit_callbacks):
     with mock.patch.object(learning_services, "_task") as task, \
-            django_capture_on_commit_callbacks(execute=True):
+            django_capture_on_commit_callbacks(execute=True), tenant_scope(world.acme):
         learning_use_engine(tenant=world.acme, user=world.owner)
     task.assert_called_with(learning_services.RECLASSIFY_TASK)
     task.return_value.delay.assert_called_once_with(world.acme.pk)

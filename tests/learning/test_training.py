@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from unittest import mock
 
+import pytest
 from django.utils import timezone
 
 from listening.analysis.learning import TenantModel
 from listening.models import LearnedModel, LearningState
+from listening.scoping import TenantScopeMissing, tenant_scope
 from listening.services import learning as learning_services
 from listening.services.corrections import correction_create
 from listening.services.learning import (
@@ -94,7 +96,8 @@ def test_too_few_corrections_make_no_version(world, fake_classifier):
 
 def test_back_to_the_engine_and_back_to_a_version(world, taught):
     tenant_model_train(tenant_id=world.acme.pk)
-    learning_use_engine(tenant=world.acme, user=world.owner)
+    with tenant_scope(world.acme):
+        learning_use_engine(tenant=world.acme, user=world.owner)
     assert not LearnedModel.all_tenants.filter(is_active=True).exists()
     state = LearningState.all_tenants.get(tenant=world.acme)
     assert state.use_learned is False
@@ -107,30 +110,49 @@ def test_back_to_the_engine_and_back_to_a_version(world, taught):
     assert not LearnedModel.all_tenants.filter(is_active=True).exists()
 
     v1 = LearnedModel.all_tenants.get(tenant=world.acme, version=1)
-    learned_model_activate(version=v1, user=world.owner)
+    with tenant_scope(world.acme):
+        learned_model_activate(version=v1, user=world.owner)
     active = LearnedModel.all_tenants.get(is_active=True)
     assert active.version == 1
     assert active.activated_by == world.owner
     assert LearningState.all_tenants.get(tenant=world.acme).use_learned is True
 
 
+def test_the_model_is_switched_only_in_its_own_tenants_scope(world, taught):
+    tenant_model_train(tenant_id=world.acme.pk)
+    v1 = LearnedModel.all_tenants.get(tenant=world.acme, version=1)
+    with tenant_scope(world.globex):
+        with pytest.raises(TenantScopeMissing):
+            learning_use_engine(tenant=world.acme, user=world.owner)
+        with pytest.raises(TenantScopeMissing):
+            learned_model_activate(version=v1, user=world.owner)
+    assert LearnedModel.all_tenants.get(pk=v1.pk).is_active
+    assert not LearningState.all_tenants.filter(tenant=world.globex).exists()
+
+
 def test_old_versions_are_pruned_but_never_the_active_one(world, taught, monkeypatch):
     monkeypatch.setattr(learning_services, "KEEP_VERSIONS", 2)
     tenant_model_train(tenant_id=world.acme.pk)
     v1 = LearnedModel.all_tenants.get(version=1)
-    learning_use_engine(tenant=world.acme, user=world.owner)
-    learned_model_activate(version=v1, user=world.owner)
-    learning_use_engine(tenant=world.acme, user=None)
+    with tenant_scope(world.acme):
+        learning_use_engine(tenant=world.acme, user=world.owner)
+    with tenant_scope(world.acme):
+        learned_model_activate(version=v1, user=world.owner)
+    with tenant_scope(world.acme):
+        learning_use_engine(tenant=world.acme, user=None)
     for i in range(3):
         correction_create(mention=mention_in(world.acme_source, f"pulsa ilang {i}"),
                           field="complaint", value="complaint", user=world.owner)
         tenant_model_train(tenant_id=world.acme.pk)
     assert sorted(LearnedModel.all_tenants.values_list("version", flat=True)) == [3, 4]
-    learned_model_activate(version=LearnedModel.all_tenants.get(version=3), user=None)
+    with tenant_scope(world.acme):
+        learned_model_activate(version=LearnedModel.all_tenants.get(version=3), user=None)
     correction_create(mention=mention_in(world.acme_source, "pulsa ilang 9"),
                       field="complaint", value="complaint", user=world.owner)
-    learning_use_engine(tenant=world.acme, user=None)
-    learned_model_activate(version=LearnedModel.all_tenants.get(version=3), user=None)
+    with tenant_scope(world.acme):
+        learning_use_engine(tenant=world.acme, user=None)
+    with tenant_scope(world.acme):
+        learned_model_activate(version=LearnedModel.all_tenants.get(version=3), user=None)
     LearningState.all_tenants.filter(tenant=world.acme).update(use_learned=False)
     tenant_model_train(tenant_id=world.acme.pk)
     assert sorted(LearnedModel.all_tenants.values_list("version", flat=True)) == [3, 4, 5]
