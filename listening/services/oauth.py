@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from listening.models import OAuthState, Role, Source
+from listening.scoping import TenantScopeMissing, current_tenant, tenant_scope
 from listening.selectors.tenancy import role_at_least, role_for
 from listening.services.credentials import CredentialError, source_adapter_config
 from listening.services.sources import source_record_failure, source_update
@@ -140,7 +141,10 @@ def _challenge(verifier: str) -> str:
 
 
 def oauth_start(*, source: Source, user: Any, redirect_uri: str) -> str:
-    """Keep a new state for ``source`` and return the platform's authorization address."""
+    """Keep a new state for ``source`` and return the platform's authorization address. In the
+    source's tenant's scope."""
+    if source.tenant_id != current_tenant().pk:
+        raise TenantScopeMissing("The source is not the scope's tenant's")
     provider = provider_for_kind(source.kind)
     if provider is None:
         raise OAuthFailed(_("Sources of this kind are not connected through an account."))
@@ -149,10 +153,11 @@ def oauth_start(*, source: Source, user: Any, redirect_uri: str) -> str:
     app = _app(provider)
     state, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(64)
     now = timezone.now()
-    OAuthState.all_tenants.create(
-        tenant_id=source.tenant_id, source=source, user=user, provider=provider.name, state_digest=_digest(state),
+    OAuthState.objects.create(
+        source=source, user=user, provider=provider.name, state_digest=_digest(state),
         code_verifier=verifier, redirect_uri=redirect_uri, created_at=now, expires_at=now + STATE_LIFETIME)
-    # States that can no longer be used are of no use to anyone.
+    # States that can no longer be used are of no use to anyone, whichever tenant's: the
+    # housekeeping crosses tenants on purpose.
     OAuthState.all_tenants.filter(expires_at__lt=now - timedelta(days=1)).delete()
     query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": redirect_uri,
              "scope": " ".join(provider.scopes), "state": state, "code_challenge": _challenge(verifier),
@@ -162,7 +167,11 @@ def oauth_start(*, source: Source, user: Any, redirect_uri: str) -> str:
 
 def oauth_finish(*, provider_name: str, state: str, code: str, error: str, user: Any) -> Source:
     """Finish the connection the state names: exchange the code and store the tokens on that
-    state's source. Raises OAuthNotFound (a 404 for the caller) or OAuthFailed."""
+    state's source. Raises OAuthNotFound (a 404 for the caller) or OAuthFailed.
+
+    The platform's callback names no tenant: the state is found among every tenant's by its digest
+    (unique, and known only to whoever started the connection), and the rest runs in the scope of
+    the tenant it belongs to."""
     provider = PROVIDERS.get(provider_name)
     if provider is None or not state or len(state) > 200:
         raise OAuthNotFound(_("This connection was not found."))
@@ -172,7 +181,8 @@ def oauth_finish(*, provider_name: str, state: str, code: str, error: str, user:
     if row is None or row.user_id != user.pk or not role_at_least(role_for(user=user, tenant=row.tenant), Role.ADMIN):
         raise OAuthNotFound(_("This connection was not found."))
     try:
-        return _finish(row=row, provider=provider, code=code, error=error)
+        with tenant_scope(row.tenant):
+            return _finish(row=row, provider=provider, code=code, error=error)
     except OAuthFailed as exc:
         exc.source = row.source
         raise
@@ -180,7 +190,7 @@ def oauth_finish(*, provider_name: str, state: str, code: str, error: str, user:
 
 def _finish(*, row: OAuthState, provider: Provider, code: str, error: str) -> Source:
     now = timezone.now()
-    claimed = OAuthState.all_tenants.filter(pk=row.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+    claimed = OAuthState.objects.filter(pk=row.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
     if claimed != 1:
         raise OAuthFailed(_("This connection link was already used or has expired: start again from the source."))
     if error:
@@ -190,7 +200,7 @@ def _finish(*, row: OAuthState, provider: Provider, code: str, error: str) -> So
         raise OAuthFailed(_("%(platform)s sent no authorization code; nothing changed.") % {"platform": provider.label})
     tokens = _token_request(provider, {"grant_type": "authorization_code", "code": code,
                                        "redirect_uri": row.redirect_uri, "code_verifier": row.code_verifier})
-    source = Source.all_tenants.get(pk=row.source_id, tenant_id=row.tenant_id)
+    source = Source.objects.get(pk=row.source_id)
     if provider.page_token:
         tokens = {"access_token": _page_token(provider, source=source, user_token=tokens["access_token"])}
     if provider.whoami is not None:
@@ -322,14 +332,17 @@ def token_expiry(source: Source) -> datetime | None:
 def oauth_token_refresh(*, source: Source, force: bool = False) -> bool:
     """Trade the source's refresh token for a new access token if the one it has expires soon
     (or ``force``). Returns whether it was refreshed. A refresh token the platform refuses pauses
-    the source and says to connect it again; a platform out of reach leaves it for the next try."""
+    the source and says to connect it again; a platform out of reach leaves it for the next try.
+    In the source's tenant's scope."""
+    if source.tenant_id != current_tenant().pk:
+        raise TenantScopeMissing("The source is not the scope's tenant's")
     provider = provider_for_kind(source.kind)
     if provider is None or "refresh_token" not in (source.secrets or {}):
         return False
     failure: OAuthFailed | None = None
     with transaction.atomic():
         # Locked: X rotates refresh tokens, so two refreshes at once would lose the second.
-        locked = Source.all_tenants.select_for_update().get(pk=source.pk)
+        locked = Source.objects.select_for_update().get(pk=source.pk)
         expiry = token_expiry(locked)
         if not force and expiry is not None and expiry > timezone.now() + REFRESH_MARGIN:
             return False
@@ -352,13 +365,15 @@ def oauth_token_refresh(*, source: Source, force: bool = False) -> bool:
 
 
 def oauth_tokens_refresh_due() -> int:
-    """Refresh every connected source whose access token expires soon; returns how many were."""
+    """Refresh every connected source, of every tenant, whose access token expires soon, each in
+    its tenant's scope; returns how many were. Crosses tenants on purpose (the periodic task)."""
     kinds = {k for p in PROVIDERS.values() for k in p.kinds}
     due = timezone.now() + REFRESH_MARGIN
     refreshed = 0
     candidates = Source.all_tenants.filter(kind__in=kinds, paused=False, config__has_key="token_expires_at")
-    for source in candidates.only("id", "tenant_id", "kind", "config", "secrets"):
+    for source in candidates.select_related("tenant").only("id", "tenant", "kind", "config", "secrets"):
         expiry = token_expiry(source)
         if expiry is not None and expiry <= due:
-            refreshed += oauth_token_refresh(source=source)
+            with tenant_scope(source.tenant):
+                refreshed += oauth_token_refresh(source=source)
     return refreshed

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from listening.models import Membership, OAuthState, Role, Source
+from listening.scoping import TenantScopeMissing, tenant_scope
 from listening.services.credentials import secrets_read
 from listening.services.oauth import EXPIRY_FORMAT, oauth_tokens_refresh_due
 from listening.services.sources import source_create
@@ -440,6 +441,15 @@ def test_the_service_itself_refuses_to_start_for_a_non_admin(world: Any, auth_se
                                                             youtube: Source) -> None:
     from listening.services.oauth import OAuthNotFound, oauth_start
 
-    with pytest.raises(OAuthNotFound):
+    with tenant_scope(world.acme), pytest.raises(OAuthNotFound):
         oauth_start(source=youtube, user=world.viewer, redirect_uri="http://testserver/oauth/google/callback/")
+    assert not OAuthState.all_tenants.exists()
+
+
+def test_the_service_starts_only_in_the_sources_own_tenants_scope(world: Any, auth_server: AuthServer,
+                                                                  youtube: Source) -> None:
+    from listening.services.oauth import oauth_start
+
+    with tenant_scope(world.globex), pytest.raises(TenantScopeMissing):
+        oauth_start(source=youtube, user=world.owner, redirect_uri="http://testserver/oauth/google/callback/")
     assert not OAuthState.all_tenants.exists()
