@@ -20,7 +20,8 @@ BEHIND_AFTER = dt.timedelta(minutes=5)
 
 
 def sources_status(*, now: dt.datetime | None = None) -> dict[str, Any]:
-    """How many sources are active, paused, being polled, due, behind, failing; the worst lag."""
+    """How many sources are active, paused, being polled, due, behind, failing; the worst lag.
+    Across tenants on purpose: the operator's status."""
     now = now or timezone.now()
     active = Q(paused=False)
     due = active & Q(next_poll_at__lte=now) & (Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
@@ -42,7 +43,8 @@ def sources_status(*, now: dt.datetime | None = None) -> dict[str, Any]:
 
 
 def alerts_status(*, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Live alerts, and notifications waiting, overdue (a lost delivery task) or failed today."""
+    """Live alerts, and notifications waiting, overdue (a lost delivery task) or failed today;
+    across tenants on purpose (the operator's status)."""
     now = now or timezone.now()
     live = Alert.all_tenants.filter(status__in=LIVE_STATUSES).count()
     deliveries = AlertDelivery.all_tenants.aggregate(

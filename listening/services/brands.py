@@ -9,6 +9,7 @@ from django.db import transaction
 
 from listening.models import Brand, BrandAccount, Tenant
 from listening.models.brands import normalise_handle
+from listening.scoping import tenant_scope_of
 
 Account = Mapping[str, str]  # {"platform": ..., "handle": ...}
 
@@ -22,9 +23,8 @@ def brand_create(
     exclusions: Sequence[str] = (),
     accounts: Iterable[Account] = (),
 ) -> Brand:
-    with transaction.atomic():
-        brand = Brand.all_tenants.create(
-            tenant=tenant,
+    with tenant_scope_of(tenant), transaction.atomic():
+        brand = Brand.objects.create(
             name=name,
             keywords=list(keywords),
             aliases=list(aliases),
@@ -42,7 +42,7 @@ def brand_update(
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"brand_update cannot change {', '.join(sorted(unknown))}")
-    with transaction.atomic():
+    with tenant_scope_of(brand.tenant), transaction.atomic():
         for name, value in fields.items():
             setattr(brand, name, list(value) if name != "name" else value)
         if fields:
@@ -58,7 +58,8 @@ def brand_delete(*, brand: Brand) -> None:
 
 
 def _accounts_replace(*, brand: Brand, accounts: Iterable[Account]) -> None:
-    BrandAccount.all_tenants.filter(tenant_id=brand.tenant_id, brand=brand).delete()
+    """In the brand's tenant's scope."""
+    BrandAccount.objects.filter(brand=brand).delete()
     seen: set[tuple[str, str]] = set()
     rows = []
     for account in accounts:
@@ -70,4 +71,4 @@ def _accounts_replace(*, brand: Brand, accounts: Iterable[Account]) -> None:
             BrandAccount(tenant_id=brand.tenant_id, brand=brand, platform=key[0], handle=key[1])
         )
     # bulk_create skips save(), so the handles are normalised above, as save() would.
-    BrandAccount.all_tenants.bulk_create(rows)
+    BrandAccount.objects.bulk_create(rows)

@@ -81,10 +81,10 @@ def source_adapter_config(*, source: Source) -> dict[str, Any]:
 
 
 def credential_keys_rotate() -> int:
-    """Re-encrypt every source's secrets under the first key, and encrypt any secret setting still
-    kept in the clear in a config (a source saved before secrets were encrypted); return how many
-    sources changed. Each source is rewritten under a row lock, so a change made meanwhile is not
-    overwritten."""
+    """Re-encrypt every source's secrets under the first key, across tenants on purpose (the
+    operator's key rotation), and encrypt any secret setting still kept in the clear in a config
+    (a source saved before secrets were encrypted); return how many sources changed. Each source
+    is rewritten under a row lock, so a change made meanwhile is not overwritten."""
     fernet = _fernet()
     changed = 0
     for pk in list(Source.all_tenants.order_by("pk").values_list("pk", flat=True)):

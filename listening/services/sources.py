@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from listening.models import Source, Tenant
+from listening.scoping import tenant_scope_of
 from listening.services.credentials import CredentialError, secrets_split, source_adapter_config
 from listening.services.ingestion import IngestReport, mentions_ingest
 from listening.serving.logs import redact
@@ -184,8 +185,8 @@ def source_record_failure(
 ) -> None:
     """Back the source off (or pause it, when retrying cannot help) and say why on its health."""
     now = timezone.now()
-    with transaction.atomic():
-        locked = Source.all_tenants.select_for_update().get(pk=source.pk)
+    with tenant_scope_of(source.tenant), transaction.atomic():
+        locked = Source.objects.select_for_update().get(pk=source.pk)
         locked.consecutive_failures += 1
         locked.last_polled_at = now
         locked.last_error = error_for_health(error)
@@ -238,8 +239,8 @@ def source_create(*, tenant: Tenant, name: str, kind: str, config: Any, **fields
     secret settings are stored encrypted (CredentialError if this deployment cannot)."""
     clean = registry.validate_config(kind, config)
     public, secrets = secrets_split(kind=kind, config=clean)
-    return Source.all_tenants.create(tenant=tenant, name=name, kind=kind, config=public, secrets=secrets,
-                                     **fields)
+    with tenant_scope_of(tenant):
+        return Source.objects.create(name=name, kind=kind, config=public, secrets=secrets, **fields)
 
 
 def source_update(*, source: Source, **fields: Any) -> Source:

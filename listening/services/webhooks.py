@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from listening.models import Source
+from listening.scoping import tenant_scope_of
 from listening.services.credentials import CredentialError, secrets_read, source_adapter_config
 from listening.services.ingestion import IngestReport, mentions_ingest
 from workers.adapters import registry
@@ -43,14 +44,16 @@ class WebhookAnswer:
 
 def webhook_source(*, key: uuid.UUID, kinds: frozenset[str] = META_KINDS) -> Source | None:
     """The source a webhook address names, across tenants by design: the key is the only thing
-    a platform can send, and it is unguessable. None for an unknown key or another kind."""
+    a platform can send, and it is unguessable. None for an unknown key or another kind. What
+    follows is the found source's tenant's: the services below work in its scope."""
     return Source.all_tenants.select_related("tenant").filter(webhook_key=key, kind__in=kinds).first()
 
 
 def webhook_rejection_count(*, source: Source, why: str) -> None:
     """Count a refused request on the source (one UPDATE, safe under concurrency)."""
-    Source.all_tenants.filter(pk=source.pk).update(
-        webhook_rejected=F("webhook_rejected") + 1, webhook_rejected_at=timezone.now())
+    with tenant_scope_of(source.tenant):
+        Source.objects.filter(pk=source.pk).update(
+            webhook_rejected=F("webhook_rejected") + 1, webhook_rejected_at=timezone.now())
     logger.warning("source %s (%s): webhook request refused: %s", source.pk, source.kind, why)
 
 

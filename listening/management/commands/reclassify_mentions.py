@@ -94,14 +94,14 @@ class Command(BaseCommand):
                 self._tenant(tenant, classifier, classifier_path, opts)
 
     def _tenant(self, tenant: Tenant, classifier: Any, classifier_path: str, opts: dict[str, Any]) -> None:
-        run, created = ReclassifyRun.all_tenants.get_or_create(tenant=tenant, classifier=classifier_path)
+        run, created = ReclassifyRun.objects.get_or_create(classifier=classifier_path)
         if not created and (opts["restart"] or run.finished_at is not None):
             run.last_id, run.processed, run.changed = 0, 0, 0
             run.started_at, run.finished_at = timezone.now(), None
             run.save()
         elif not created and run.last_id:
             self.stdout.write(f"{tenant.slug}: resuming after mention {run.last_id}")
-        mentions = Mention.all_tenants.filter(tenant=tenant)
+        mentions = Mention.objects.all()
         done = mentions.filter(id__lte=run.last_id).count()
         progress = Progress(self._stderr(), label=tenant.slug, total=done + mentions.filter(
             id__gt=run.last_id).count(), done=done)

@@ -20,6 +20,7 @@ from listening.models import (
     Tenant,
     TokenScope,
 )
+from listening.scoping import tenant_scope
 from listening.services.tokens import api_token_create
 from workers.adapters import registry
 
@@ -63,24 +64,25 @@ class Command(BaseCommand):
             tenant, _ = Tenant.objects.get_or_create(
                 slug=slug, defaults={"name": tenant_name, "agency": agency}
             )
-            brand, _ = Brand.all_tenants.get_or_create(
-                tenant=tenant, name=brand_name, defaults={"keywords": keywords}
-            )
-            BrandAccount.all_tenants.get_or_create(
-                tenant=tenant, platform="mock", handle=handle, defaults={"brand": brand}
-            )
-            for name, scenario, seed, rate in sources:
-                if Source.all_tenants.filter(tenant=tenant, name=name).exists():
-                    continue
-                config = registry.validate_config("mock", {
-                    "seed": seed, "scenario": scenario, "brand": brand_name, "business": business,
-                    "brand_handle": handle, "rate_per_hour": rate, "anchor": anchor,
-                    "backfill_days": backfill_days,
-                })
-                Source.all_tenants.create(
-                    tenant=tenant, brand=brand, name=name, kind="mock", config=config,
-                    poll_interval_seconds=30,
+            with tenant_scope(tenant):  # the demo tenant's own rows, through its scope
+                brand, _ = Brand.objects.get_or_create(
+                    name=brand_name, defaults={"keywords": keywords}
                 )
+                BrandAccount.objects.get_or_create(
+                    platform="mock", handle=handle, defaults={"brand": brand}
+                )
+                for name, scenario, seed, rate in sources:
+                    if Source.objects.filter(name=name).exists():
+                        continue
+                    config = registry.validate_config("mock", {
+                        "seed": seed, "scenario": scenario, "brand": brand_name, "business": business,
+                        "brand_handle": handle, "rate_per_hour": rate, "anchor": anchor,
+                        "backfill_days": backfill_days,
+                    })
+                    Source.objects.create(
+                        brand=brand, name=name, kind="mock", config=config,
+                        poll_interval_seconds=30,
+                    )
         # Tokens are kept hashed, so the demo's cannot be shown again: each run revokes the last
         # one and prints a new one.
         first = Tenant.objects.filter(agency=agency).order_by("name").first()
