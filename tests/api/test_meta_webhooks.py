@@ -124,6 +124,20 @@ def test_items_of_another_account_are_not_taken(client, instagram):
     assert not Mention.all_tenants.exists()
 
 
+@pytest.mark.parametrize("kind", ["instagram", "facebook"])
+@pytest.mark.parametrize("shape", [{"entry": "not a list"}, {"entry": {"id": "x"}}, {"entry": [{"changes": 7}]},
+                                   {"entry": [{"changes": {"field": "comments"}}]}])
+def test_a_signed_delivery_of_the_wrong_shape_is_read_as_nothing_not_a_500(client, request, kind, shape):
+    source = request.getfixturevalue(kind)
+    obj = {"instagram": "instagram", "facebook": "page"}[kind]
+    entry = shape["entry"]
+    if isinstance(entry, list):  # the entry is the source's own account, so its changes are read
+        entry = [{**item, "id": source.config.get("account_id") or source.config.get("page_id")} for item in entry]
+    body = json.dumps({"object": obj, "entry": entry}).encode()
+    assert deliver(client, source, body).status_code == 200
+    assert not Mention.all_tenants.exists()
+
+
 def test_a_comment_delivered_then_polled_is_stored_once(client, meta, facebook):
     payload = json.loads(fixture("facebook", "webhook_feed.json"))
     payload["entry"][0]["changes"][0]["value"].update(comment_id=C1, message="The app is broken after the update")

@@ -16,7 +16,7 @@ from typing import Any
 
 from workers.adapters.base import ConfigSchema, RawMention
 from workers.adapters.meta.graph import next_page, parse_time, safe_id
-from workers.adapters.meta.sweep import Frame, GraphSweepAdapter, author, common_fields, dicts, unreadable
+from workers.adapters.meta.sweep import Frame, GraphSweepAdapter, author, common_fields, dicts, listed, unreadable
 
 PLATFORM = "instagram"
 ITEM_FIELDS = "id,text,timestamp,username,from,parent_id,hidden"
@@ -93,10 +93,10 @@ class InstagramAdapter(GraphSweepAdapter):
         found: list[RawMention] = []
         if not isinstance(payload, Mapping) or payload.get("object") != "instagram":
             return found
-        for entry in payload.get("entry") or []:
+        for entry in listed(payload.get("entry")):
             if not isinstance(entry, Mapping) or entry.get("id") != self.account_id:
                 continue
-            for change in entry.get("changes") or []:
+            for change in listed(entry.get("changes")):
                 if not isinstance(change, Mapping) or change.get("field") != "comments":
                     continue
                 value = change.get("value")

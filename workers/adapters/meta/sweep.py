@@ -149,6 +149,12 @@ def dicts(value: Any) -> list[Any]:
     return []
 
 
+def listed(value: Any) -> list[Any]:
+    """A list a webhook delivery carries (its ``entry`` or an entry's ``changes``), or [] when the
+    delivery holds anything else there: a malformed delivery is skipped, never a 500."""
+    return list(value) if isinstance(value, list) else []
+
+
 def author(item: Mapping[str, Any]) -> tuple[str, str]:
     """(id, name) of an item's ``from``: an Instagram username or a Facebook name."""
     sender = item.get("from")
