@@ -22,6 +22,7 @@ from django.utils import timezone
 from listening.jsonsafe import json_safe
 from listening.models import Alert, AlertEvent, Tenant
 from listening.models.alerts import LIVE_STATUSES, AlertEventAction, AlertStatus, DeliveryEvent
+from listening.scoping import TenantScopeMissing, current_tenant
 from listening.services.alert_delivery import deliveries_queue
 
 
@@ -65,7 +66,9 @@ def alerts_sync(
     A condition with a live alert refreshes it (explanation, numbers, last seen); one without
     opens an alert unless the same key was resolved within the tenant's cool-down; a live alert
     whose condition is gone is resolved by the system. Two queries read the state of every
-    tenant at once; writes happen only where something changed, each kind in one batch.
+    tenant at once; writes happen only where something changed, each kind in one batch. The
+    sweep's: it crosses tenants on purpose, so it and the helpers below read and write
+    ``all_tenants`` by the tenant ids of ``tenants``.
     """
     now = now or timezone.now()
     by_id = {t.pk: t for t in tenants}
@@ -208,20 +211,29 @@ def _resolve_all(alerts: list[Alert], *, user: User | None, now: datetime, note:
 # --- people's side ---------------------------------------------------------------------------
 
 
+def _check_scope(alert: Alert) -> None:
+    if alert.tenant_id != current_tenant().pk:
+        raise TenantScopeMissing("The alert is not the scope's tenant's")
+
+
 def alert_acknowledge(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:
+    """A person acknowledges ``alert``, in its tenant's scope."""
+    _check_scope(alert)
     now = now or timezone.now()
     with transaction.atomic():
-        changed = Alert.all_tenants.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
+        changed = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
             status=AlertStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=user)
         if not changed:
             raise AlertStateError("Only an open alert can be acknowledged.")
-        AlertEvent.all_tenants.create(tenant_id=alert.tenant_id, alert=alert,
-                                      action=AlertEventAction.ACKNOWLEDGED, by=user, at=now)
+        AlertEvent.objects.create(alert=alert, action=AlertEventAction.ACKNOWLEDGED, by=user, at=now)
     alert.status, alert.acknowledged_at, alert.acknowledged_by = AlertStatus.ACKNOWLEDGED, now, user
     return alert
 
 
 def alert_resolve(*, alert: Alert, user: User, now: datetime | None = None) -> Alert:
+    """A person resolves ``alert``, in its tenant's scope (through the sweep's resolution, so
+    that both queue the same deliveries)."""
+    _check_scope(alert)
     if not _resolve(alert=alert, user=user, now=now or timezone.now(), note="resolved by hand"):
         raise AlertStateError("This alert is already resolved.")
     return alert

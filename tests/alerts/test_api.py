@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from listening.models import Alert, AlertChannel
+from listening.scoping import TenantScopeMissing, tenant_scope
+from listening.services.alerts import alert_acknowledge, alert_resolve
 from tests.isolation.test_api_isolation import api_routes, cross_tenant_violations
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,14 @@ def test_the_list_costs_the_same_for_3_and_30_alerts(world, api_client_for, djan
     with CaptureQueriesContext(connection) as ctx:
         owner.get(f"{BASE}/alert-channels/")
     assert len(ctx.captured_queries) == channel_few
+
+
+@pytest.mark.parametrize("change", [alert_acknowledge, alert_resolve])
+def test_an_alert_is_changed_by_hand_only_in_its_own_tenants_scope(world, change):
+    alert = make_alert(world.acme)
+    with tenant_scope(world.globex), pytest.raises(TenantScopeMissing):
+        change(alert=alert, user=world.owner)
+    assert Alert.all_tenants.get(pk=alert.pk).status == "open"
 
 
 def test_an_analyst_acknowledges_then_resolves_and_both_are_recorded(world, api_client_for):

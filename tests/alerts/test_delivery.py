@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from listening.models import Alert, AlertChannel, AlertDelivery
+from listening.scoping import tenant_scope
 from listening.services.alert_delivery import alert_delivery_attempt, deliveries_requeue_lost
 from listening.services.alerts import Condition, alert_resolve, alerts_sync
 
@@ -138,7 +139,7 @@ def test_email_is_sent_on_opening_and_on_resolution(world, now, eager, settings,
     assert "Mentions of Acme are falling" in message.subject
     assert DECLINE.explanation in message.body
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), tenant_scope(world.acme):
         alert_resolve(alert=alert, user=world.owner)
     assert len(mail.outbox) == 2
     assert mail.outbox[1].subject.startswith("[Dengar · Acme] Resolved")

@@ -8,6 +8,7 @@ import pytest
 
 from listening.models import Alert, AlertEvent, Source
 from listening.models.alerts import AlertStatus
+from listening.scoping import tenant_scope
 from listening.services.alert_sweep import flags_sweep
 from listening.services.alerts import alert_resolve
 from tests import factories
@@ -136,7 +137,8 @@ def test_a_resolved_by_hand_alert_stays_closed_through_the_cool_down(world, now)
     Source.all_tenants.filter(pk=world.acme_source.pk).update(paused=True)
     flags_sweep(now=now)
     [alert] = live(world.acme)
-    alert_resolve(alert=alert, user=world.owner, now=now + timedelta(minutes=1))
+    with tenant_scope(world.acme):
+        alert_resolve(alert=alert, user=world.owner, now=now + timedelta(minutes=1))
     flags_sweep(now=now + timedelta(minutes=10))
     assert live(world.acme) == []
     flags_sweep(now=now + timedelta(minutes=40))
