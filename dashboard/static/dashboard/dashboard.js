@@ -68,7 +68,9 @@
   }
   function show() {
     if (!status) return;
-    status.textContent = paused ? "Auto-refresh paused" : "Refreshing in " + left + " s";
+    // The words come from the page, in its language; %(n)s is the countdown.
+    status.textContent = paused ? status.dataset.pausedText
+      : status.dataset.countdownText.replace("%(n)s", String(left));
     status.classList.toggle("paused", paused);
   }
   if (status) {
