@@ -29,6 +29,7 @@ from listening import figures
 from listening.jsonsafe import json_dumps, json_safe
 from listening.models import Alert, AlertChannel, AlertDelivery
 from listening.models.alerts import ChannelKind, DeliveryEvent, DeliveryStatus, PayloadFormat
+from listening.scoping import tenant_scope
 from listening.services.webhook_targets import WebhookTargetRefused, webhooks_may_reach_private
 from workers.adapters.httpclient import AddressRefused, HttpFailure, TimedOut, http_request, retry_after_seconds
 
@@ -61,6 +62,7 @@ def deliveries_queue(*, alerts: list[Alert], event: str, now: datetime) -> None:
 
     Called once per opening or resolution, each claimed by an insert or a compare-and-set in the
     same transaction, so the deliveries are new: no two callers can queue the same one.
+    ``alerts`` are the sweep's, of any tenants: each gets its own tenant's channels.
     """
     if not alerts:
         return
@@ -93,7 +95,7 @@ def delivery_countdown_max_seconds() -> float:
 def deliveries_requeue_lost(*, now: datetime | None = None) -> int:
     """Queue again the pending deliveries that have no task: a first attempt whose task was
     lost, an attempt whose worker died, a retry due after a wait too long for the broker.
-    Returns how many."""
+    Returns how many. The periodic sweep's: it crosses tenants on purpose."""
     now = now or timezone.now()
     with transaction.atomic():
         lost = list(
@@ -140,7 +142,10 @@ def alert_delivery_attempt(*, delivery_id: int, attempt: int | None = None,
     The attempt is claimed by a compare-and-set on the attempt count, so two copies of a task
     (a broker redelivery, a task the sweep queued again) never send concurrently, and a copy
     for an attempt already made ("stale": its retry is scheduled) sends nothing. ``attempt``
-    None is whatever attempt is next (tasks queued before attempts were numbered)."""
+    None is whatever attempt is next (tasks queued before attempts were numbered).
+
+    The task names the delivery only: it is found among every tenant's by its id, and attempted in
+    the scope of its alert's tenant."""
     now = now or timezone.now()
     delivery = (AlertDelivery.all_tenants.select_related("alert", "channel", "alert__tenant")
                 .filter(pk=delivery_id).first())
@@ -149,9 +154,14 @@ def alert_delivery_attempt(*, delivery_id: int, attempt: int | None = None,
     attempts = delivery.attempts + 1
     if attempt is not None and attempt != attempts:
         return DeliveryOutcome("stale")
+    with tenant_scope(delivery.alert.tenant):
+        return _attempt(delivery, attempts=attempts, now=now)
+
+
+def _attempt(delivery: AlertDelivery, *, attempts: int, now: datetime) -> DeliveryOutcome:
     # Claimed until the send's deadline has long passed: the sweep does not queue it meanwhile.
     lease = timedelta(seconds=2 * _webhook_deadline() + 60)
-    if not AlertDelivery.all_tenants.filter(
+    if not AlertDelivery.objects.filter(
         pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
     ).update(attempts=attempts, next_attempt_at=now + lease):
         return DeliveryOutcome("claimed")
@@ -164,15 +174,15 @@ def alert_delivery_attempt(*, delivery_id: int, attempt: int | None = None,
         if exc.retry and attempts < max_attempts:
             delay = exc.retry_after if exc.retry_after is not None else min(
                 BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
-            AlertDelivery.all_tenants.filter(pk=delivery.pk).update(
+            AlertDelivery.objects.filter(pk=delivery.pk).update(
                 last_error=str(exc)[:2000], next_attempt_at=now + timedelta(seconds=delay))
             if delay > delivery_countdown_max_seconds():
                 return DeliveryOutcome(DeliveryStatus.PENDING)  # the sweep queues it when due
             return DeliveryOutcome(DeliveryStatus.PENDING, retry_in=delay, next_attempt=attempts + 1)
-        AlertDelivery.all_tenants.filter(pk=delivery.pk).update(
+        AlertDelivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.FAILED, last_error=str(exc)[:2000])
         return DeliveryOutcome(DeliveryStatus.FAILED)
-    AlertDelivery.all_tenants.filter(pk=delivery.pk).update(
+    AlertDelivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.SENT, sent_at=now, last_error="")
     return DeliveryOutcome(DeliveryStatus.SENT)
 

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 
 from listening.models import Alert, AlertChannel, AlertDelivery
-from listening.scoping import tenant_scope
+from listening.scoping import current_tenant_or_none, tenant_scope
+from listening.services import alert_delivery
 from listening.services.alert_delivery import alert_delivery_attempt, deliveries_requeue_lost
 from listening.services.alerts import Condition, alert_resolve, alerts_sync
 
@@ -84,6 +85,19 @@ def test_a_500_is_retried_and_then_delivered(world, now, eager, receiver,
     assert len(receiver.requests) == 2
     delivery = AlertDelivery.all_tenants.get(alert=alert)
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
+
+
+def test_a_delivery_is_attempted_in_its_alerts_tenants_scope(world, now, receiver, monkeypatch,
+                                                             django_capture_on_commit_callbacks):
+    webhook(world, receiver)
+    alert = open_decline(world, now, django_capture_on_commit_callbacks)  # not eager: queued only
+    delivery = AlertDelivery.all_tenants.get(alert=alert)
+    scopes = []
+    monkeypatch.setattr(alert_delivery, "deliver", lambda **kw: scopes.append(current_tenant_or_none()))
+    assert current_tenant_or_none() is None
+    assert alert_delivery_attempt(delivery_id=delivery.pk, now=now).status == "sent"
+    assert scopes == [world.acme]
+    assert current_tenant_or_none() is None
 
 
 def test_backoff_doubles_honours_retry_after_and_gives_up(world, now, receiver, settings,
