@@ -17,6 +17,9 @@ Unanswered complaints past the tenant's response target are a third kind of aler
 complaint storm (``complaint_storms``) a fourth. The team's feedback on declines, surges and
 storms moves the sensitivity of the brand (or tenant total) they were about
 (``alert_feedback.feedback_steps``): each series is read at its own adjusted preset.
+
+The sweep crosses tenants on purpose: its functions take the tenants (``tenants=``,
+``tenant_ids=``) and read ``all_tenants`` filtered by their ids, a few queries for every tenant.
 """
 
 from __future__ import annotations
