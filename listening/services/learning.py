@@ -65,14 +65,14 @@ def _reclassify_stored(tenant_id: int) -> None:
 
 def learning_request(*, tenant_id: int) -> bool:
     """Ask for the tenant's model to be retrained; True if this call queued the run (False: a
-    queued run will take this correction too)."""
+    queued run will take this correction too). In the tenant's scope, as a correction is made."""
+    if current_tenant().pk != tenant_id:
+        raise TenantScopeMissing("The tenant given is not the scope's tenant")
     now = timezone.now()
-    unqueued = LearningState.all_tenants.filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_STALE), tenant_id=tenant_id)
+    unqueued = LearningState.objects.filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUE_STALE))
     claimed = unqueued.update(queued_at=now)
-    if not claimed and not LearningState.all_tenants.filter(tenant_id=tenant_id).exists():
-        LearningState.all_tenants.bulk_create([LearningState(tenant_id=tenant_id)],
-                                              ignore_conflicts=True)
+    if not claimed and not LearningState.objects.exists():
+        LearningState.objects.bulk_create([LearningState()], ignore_conflicts=True)
         claimed = unqueued.update(queued_at=now)
     if claimed:
         task = _train_task()

@@ -34,15 +34,18 @@ def test_corrections_in_a_row_queue_one_training_run(world, fake_classifier,
 
 
 def test_a_run_that_started_lets_the_next_correction_queue_again(world, fake_classifier):
-    with mock.patch.object(learning_services, "_train_task"):
+    with mock.patch.object(learning_services, "_train_task"), tenant_scope(world.acme):
         assert learning_request(tenant_id=world.acme.pk) is True
         assert learning_request(tenant_id=world.acme.pk) is False
         tenant_model_train(tenant_id=world.acme.pk)  # clears the queued mark first
         assert learning_request(tenant_id=world.acme.pk) is True
+        with tenant_scope(world.globex), pytest.raises(TenantScopeMissing):
+            learning_request(tenant_id=world.acme.pk)
+    assert not LearningState.all_tenants.filter(tenant=world.globex).exists()
 
 
 def test_a_queued_run_whose_message_was_lost_does_not_block_training_for_ever(world):
-    with mock.patch.object(learning_services, "_train_task"):
+    with mock.patch.object(learning_services, "_train_task"), tenant_scope(world.acme):
         assert learning_request(tenant_id=world.acme.pk) is True
         LearningState.all_tenants.filter(tenant=world.acme).update(
             queued_at=timezone.now() - learning_services.QUEUE_STALE - timedelta(seconds=1))
