@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from listening.selectors.volume import VolumePoint
@@ -99,7 +100,7 @@ def daily_chart(points: list[VolumePoint], *, now: datetime | None = None,
                 mentions_h=mh,
                 complaints_y=round(baseline - ch, 2),
                 complaints_h=ch,
-                label=(_("today (so far)") if running(p) else f"{p.start.day} {p.start:%b}")
+                label=(_("today (so far)") if running(p) else date_format(p.start, "j M"))
                 if labelled else "",
                 partial=running(p),
             )

@@ -2,12 +2,14 @@
 from the header's switcher once chosen; the mention list names languages instead of codes."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
+from dashboard.charts import daily_chart
+from listening.selectors.volume import VolumePoint
 from listening.services.alert_sweep import unanswered_conditions
 from tests import factories
 
@@ -90,3 +92,13 @@ def test_the_overdue_alert_is_written_in_the_active_language(world):
     with translation.override("en"):
         [condition] = unanswered_conditions(tenants=[world.acme], now=now)[world.acme.pk]
     assert "without a brand reply" in condition.title
+
+
+def test_the_charts_day_labels_name_the_month_in_the_readers_language():
+    first = datetime(2026, 10, 1, tzinfo=UTC)
+    points = [VolumePoint(start=first + timedelta(days=i), mentions=3, complaints=1, negative=0) for i in range(15)]
+    now = datetime(2026, 12, 1, tzinfo=UTC)  # every day is over: no "today" bar
+    with translation.override("id"):
+        assert [b.label for b in daily_chart(points, now=now).bars if b.label] == ["1 Okt", "8 Okt", "15 Okt"]
+    with translation.override("en"):
+        assert [b.label for b in daily_chart(points, now=now).bars if b.label] == ["1 Oct", "8 Oct", "15 Oct"]
