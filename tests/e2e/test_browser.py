@@ -100,7 +100,7 @@ def test_an_agency_user_signs_in_and_finds_an_unanswered_complaint(
     assert "/login/" in browser.current_url
     browser.find_element(By.NAME, "username").send_keys(world.agency_user.username)
     browser.find_element(By.NAME, "password").send_keys(factories.PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
 
     table = browser.find_element(By.CSS_SELECTOR, "table.portfolio")
     assert "Acme" in table.text

@@ -40,7 +40,7 @@ def test_an_analyst_resolves_two_complaints_in_bulk_after_confirming(
     driver.get(f"{live_server.url}/login/")
     driver.find_element(By.NAME, "username").send_keys(world.agency_user.username)
     driver.find_element(By.NAME, "password").send_keys(factories.PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
     driver.find_element(By.CSS_SELECTOR, "table.portfolio")  # signed in
 
     driver.get(f"{live_server.url}/t/acme/mentions/?status=open&sort=oldest")
