@@ -149,9 +149,11 @@ class BulkActionViewSet(TenantScopedViewSetMixin, GenericViewSet):
         data = BulkInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         body = data.validated_data
+        # The filters are checked whether or not they choose the rows: a bad one is a 400, never
+        # silently ignored beside a list of ids.
+        params = MentionFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
         if body.get("all_matching"):
-            params = MentionFilterSerializer(data=request.query_params)
-            params.is_valid(raise_exception=True)
             selection = bulk_selection(filters=params.filters())
             requested = selection.count()
             not_found = 0

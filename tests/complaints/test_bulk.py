@@ -232,6 +232,15 @@ def test_bad_input_is_a_400_naming_the_field(world, api_client_for, body, field)
     assert field in response.json()
 
 
+@pytest.mark.parametrize("query", ["unanswered=5", "unanswered=yes&unanswered=no", "status=exploded"])
+def test_a_bad_filter_is_a_400_even_beside_a_list_of_ids(world, api_client_for, query):
+    open_ = complaint(world)
+    response = api_client_for(world.owner).post(f"{BASE}?{query}", {"action": "resolve", "ids": [open_.pk]},
+                                                format="json")
+    assert response.status_code == 400, response.content
+    assert _status(open_) == S.OPEN
+
+
 def test_viewers_and_read_only_tokens_may_not_act(world, api_client_for):
     open_ = complaint(world)
     body = {"action": "resolve", "ids": [open_.pk]}
