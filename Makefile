@@ -7,11 +7,13 @@ STAMP := $(VENV)/.installed
 .PHONY: run test test-quick bench lint install demo-data clean messages
 
 # The translations (locale/*/LC_MESSAGES/django.po) are compiled here: .mo files are not committed.
+# GNU gettext's msgfmt when the machine has it, Babel (a dev dependency, pure Python) otherwise.
 $(STAMP): pyproject.toml $(wildcard locale/*/LC_MESSAGES/*.po)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Dengar needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	DENGAR_ENV=development $(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=var
+	if command -v msgfmt >/dev/null; then DENGAR_ENV=development $(BIN)/python manage.py compilemessages --ignore=$(VENV) --ignore=var; \
+	else $(BIN)/pybabel compile --domain=django --directory=locale; fi
 	touch $(STAMP)
 
 install: $(STAMP)
