@@ -33,6 +33,14 @@ def error(status: int, payload: Any, **headers: str) -> Answer:
     return Answer(status, json.dumps(payload).encode(), {"Content-Type": "application/json", **headers})
 
 
+def respond(answer: Answer, url: str) -> httpclient.HttpResponse:
+    """The HTTP client's answer for ``url`` holding a fake's ``answer``."""
+    message = Message()
+    for name, value in answer.headers.items():
+        message[name] = value
+    return httpclient.HttpResponse(answer.status, "", url, message, answer.body)
+
+
 @dataclass
 class Request:
     method: str
@@ -74,10 +82,7 @@ class FakeApi:
             answer = error(404, {"error": {"message": f"no route {parts.path}"}})
         else:
             answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        message = Message()
-        for name, value in answer.headers.items():
-            message[name] = value
-        return httpclient.HttpResponse(answer.status, "", url, message, answer.body)
+        return respond(answer, url)
 
     def asked(self, path: str | None = None) -> list[tuple[str, str | None]]:
         return [(r.path, r.params.get(self.page_param)) for r in self.requests if path is None or r.path == path]

@@ -8,26 +8,12 @@ import json
 import socket
 import urllib.parse
 from dataclasses import dataclass, field
-from email.message import Message
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.workers.apifake import Answer, fixture, respond
 from workers.adapters import httpclient
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def fixture(kind: str, name: str) -> bytes:
-    return (FIXTURES / kind / name).read_bytes()
-
-
-@dataclass
-class Answer:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,10 +54,7 @@ class FakeGraph:
             answer = Answer(404, json.dumps({"error": {"message": f"no route {path}", "code": 803}}).encode())
         else:
             answer = answers.pop(0) if len(answers) > 1 else answers[0]
-        message = Message()
-        for name, value in answer.headers.items():
-            message[name] = value
-        return httpclient.HttpResponse(answer.status, "", url, message, answer.body)
+        return respond(answer, url)
 
     def asked(self) -> list[tuple[str, str | None]]:
         return [(r.path, r.params.get("after")) for r in self.requests]
